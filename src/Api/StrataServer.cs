@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Strata.Api.Configuration;
+using Strata.Api.Endpoints;
+using Strata.Api.Http;
+using Strata.Api.Observability;
+using Strata.Ingest.RemoteWrite;
+using Strata.Query.Engine;
+using Strata.Query.Metadata;
+using Strata.Storage.Head;
+using Strata.Storage.Metadata;
+
+namespace Strata.Api;
+
+/// <summary>
+/// The composition root: builds storage, ingest and query components from <see cref="ServerOptions"/>
+/// and maps the HTTP endpoints on Kestrel. Tests start it on 127.0.0.1:0 exactly as the binary does.
+/// </summary>
+public sealed class StrataServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private volatile bool _ready;
+
+    private StrataServer(WebApplication app, Head head)
+    {
+        _app = app;
+        Head = head;
+    }
+
+    public Head Head { get; }
+
+    /// <summary>The first bound address, e.g. http://127.0.0.1:41234 (valid after <see cref="StartAsync"/>).</summary>
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static StrataServer Create(ServerOptions options, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        Directory.CreateDirectory(options.DataPath);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel switch
+        {
+            "debug" => LogLevel.Debug,
+            "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.Information,
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null; // enforced per endpoint with a clear message
+            k.Limits.MaxConcurrentConnections = long.Parse(options.Raw["web.max-connections"], System.Globalization.CultureInfo.InvariantCulture) is var n && n > 0 ? n : null;
+            var address = options.ListenHost is "" or "0.0.0.0" or "*" ? IPAddress.Any
+                : options.ListenHost == "localhost" ? IPAddress.Loopback
+                : IPAddress.Parse(options.ListenHost);
+            k.Listen(address, options.ListenPort);
+        });
+
+        var head = new Head(options.Head);
+        var metadataStore = new MetadataStore();
+        var ingester = new RemoteWriteIngester(head, metadataStore, options.Ingest, clock);
+        var engine = new PromQLEngine(head, options.Engine);
+        var seriesMetadata = new SeriesMetadata(head);
+        var metrics = new SelfMetrics(head, ingester);
+
+        var app = builder.Build();
+        var server = new StrataServer(app, head);
+
+        app.Use(async (ctx, next) =>
+        {
+            long startTicks = Stopwatch.GetTimestamp();
+            await next(ctx);
+            string handler = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "other";
+            metrics.ObserveRequest(handler, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(startTicks));
+        });
+        // CORS preflight: answer OPTIONS on any path.
+        app.Use((ctx, next) =>
+        {
+            if (HttpMethods.IsOptions(ctx.Request.Method))
+            {
+                ctx.Response.StatusCode = 204;
+                return Task.CompletedTask;
+            }
+            return next(ctx);
+        });
+
+        StatusEndpoints.Map(app, options, metrics, () => server._ready);
+        WriteEndpoint.Map(app, ingester);
+        QueryEndpoints.Map(app, engine, clock);
+        MetadataEndpoints.Map(app, seriesMetadata);
+        app.MapFallback((HttpContext ctx) => ApiResponse.PlainText(ctx, 404, "404 page not found\n"));
+        return server;
+    }
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await _app.StartAsync(ct);
+        _ready = true;
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        _ready = false;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

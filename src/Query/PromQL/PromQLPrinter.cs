@@ -1,0 +1,270 @@
+using System.Text;
+using Strata.Storage.Index;
+using MatchType = Strata.Storage.Index.MatchType;
+
+namespace Strata.Query.PromQL;
+
+/// <summary>
+/// Prints an expression in Prometheus's canonical single-line form (<c>Expr.String()</c>, the
+/// basis of <c>/api/v1/format_query</c>): <c>sum by (job) (rate(foo{a="b"}[5m] offset 1m))</c>.
+/// Rules: matchers sorted and comma-joined without spaces, values Go-quoted; the <c>__name__</c>
+/// matcher is folded into the metric name; durations as <c>1h30m</c>; <c>@</c> timestamps with
+/// three decimals; numbers in shortest form without exponent; <c>on</c>/<c>ignoring</c>/<c>group_*</c>
+/// lists as <c>on (a, b)</c>; label names that are not <c>[a-zA-Z_][a-zA-Z0-9_]*</c> are quoted.
+/// Parsing the output yields an equivalent expression.
+/// </summary>
+public static class PromQLPrinter
+{
+    /// <summary>Formats <paramref name="expr"/> on one line.</summary>
+    public static string Format(Expr expr)
+    {
+        ArgumentNullException.ThrowIfNull(expr);
+        var sb = new StringBuilder(64);
+        Write(sb, expr);
+        return sb.ToString();
+    }
+
+    /// <summary>Formats a label matcher like Prometheus's <c>Matcher.String()</c>: <c>job=~"a|b"</c>, <c>"my.label"="x"</c>.</summary>
+    public static string FormatMatcher(LabelMatcher m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var sb = new StringBuilder();
+        WriteMatcher(sb, m);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, Expr expr)
+    {
+        switch (expr)
+        {
+            case AggregateExpr a:
+                sb.Append(AggregateName(a.Op));
+                if (a.Without)
+                {
+                    sb.Append(" without (");
+                    WriteLabels(sb, a.Grouping);
+                    sb.Append(") ");
+                }
+                else if (a.Grouping.Count > 0)
+                {
+                    sb.Append(" by (");
+                    WriteLabels(sb, a.Grouping);
+                    sb.Append(") ");
+                }
+                sb.Append('(');
+                if (a.Param is not null)
+                {
+                    Write(sb, a.Param);
+                    sb.Append(", ");
+                }
+                Write(sb, a.Inner);
+                sb.Append(')');
+                break;
+            case BinaryExpr b:
+                Write(sb, b.Lhs);
+                sb.Append(' ').Append(Parser.OperatorName(b.Op));
+                if (b.ReturnBool) sb.Append(" bool");
+                if (b.Matching is { } vm) WriteMatching(sb, vm);
+                sb.Append(' ');
+                Write(sb, b.Rhs);
+                break;
+            case CallExpr c:
+                sb.Append(c.Function.Name).Append('(');
+                for (int i = 0; i < c.Args.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    Write(sb, c.Args[i]);
+                }
+                sb.Append(')');
+                break;
+            case MatrixSelector m:
+                WriteSelectorBody(sb, m.Selector);
+                sb.Append('[');
+                WriteDuration(sb, m.Range);
+                sb.Append(']');
+                if (m.Selector.RangeModifier is { } mod) sb.Append(' ').Append(mod);
+                WriteAt(sb, m.Selector.At, m.Selector.AtMs);
+                WriteOffset(sb, m.Selector.Offset);
+                break;
+            case SubqueryExpr s:
+                Write(sb, s.Inner);
+                sb.Append('[');
+                WriteDuration(sb, s.Range);
+                sb.Append(':');
+                if (s.Step != default) WriteDuration(sb, s.Step);
+                sb.Append(']');
+                WriteAt(sb, s.At, s.AtMs);
+                WriteOffset(sb, s.Offset);
+                break;
+            case NumberLiteral n:
+                if (n.IsDuration)
+                {
+                    long ms = (long)Math.Round(n.Value * 1000);
+                    if (ms < 0) sb.Append('-');
+                    sb.Append(PromDuration.Format(Math.Abs(ms)));
+                }
+                else
+                {
+                    sb.Append(GoText.FormatFloat(n.Value));
+                }
+                break;
+            case ParenExpr p:
+                sb.Append('(');
+                Write(sb, p.Inner);
+                sb.Append(')');
+                break;
+            case StringLiteral s:
+                sb.Append(GoText.Quote(s.Value));
+                break;
+            case UnaryExpr u:
+                sb.Append(u.Negate ? '-' : '+');
+                Write(sb, u.Inner);
+                break;
+            case VectorSelector v:
+                WriteSelectorBody(sb, v);
+                WriteAt(sb, v.At, v.AtMs);
+                if (v.RangeModifier is { } rm) sb.Append(' ').Append(rm);
+                WriteOffset(sb, v.Offset);
+                break;
+            case DurationFunction f:
+                sb.Append(f.Name).Append('(');
+                for (int i = 0; i < f.Args.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    Write(sb, f.Args[i]);
+                }
+                sb.Append(')');
+                break;
+            default:
+                throw new ArgumentException($"unknown node type {expr.GetType().Name}", nameof(expr));
+        }
+    }
+
+    private static void WriteSelectorBody(StringBuilder sb, VectorSelector v)
+    {
+        var parts = new List<string>(v.Matchers.Count);
+        foreach (var m in v.Matchers)
+        {
+            if (m.Name == "__name__" && m.Type == MatchType.Equal && m.Value == v.Name && m.Value.Length > 0) continue;
+            parts.Add(FormatMatcher(m));
+        }
+        sb.Append(v.Name);
+        if (parts.Count == 0) return;
+        parts.Sort(StringComparer.Ordinal);
+        sb.Append('{').AppendJoin(',', parts).Append('}');
+    }
+
+    private static void WriteMatcher(StringBuilder sb, LabelMatcher m)
+    {
+        sb.Append(ShouldQuoteName(m.Name) ? GoText.Quote(m.Name) : m.Name);
+        sb.Append(m.Type switch
+        {
+            MatchType.Equal => "=",
+            MatchType.NotEqual => "!=",
+            MatchType.Regex => "=~",
+            _ => "!~",
+        });
+        sb.Append(GoText.Quote(m.Value));
+    }
+
+    private static bool ShouldQuoteName(string name) => !Parser.IsLegacyLabelName(name);
+
+    private static void WriteLabels(StringBuilder sb, IReadOnlyList<string> labels)
+    {
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(Parser.IsLegacyLabelName(labels[i]) ? labels[i] : GoText.Quote(labels[i]));
+        }
+    }
+
+    private static void WriteMatching(StringBuilder sb, VectorMatching vm)
+    {
+        bool grouped = vm.Card is MatchCardinality.ManyToOne or MatchCardinality.OneToMany;
+        if (vm.MatchingLabels.Count > 0 || vm.On || grouped)
+        {
+            sb.Append(vm.On ? " on (" : " ignoring (");
+            WriteLabels(sb, vm.MatchingLabels);
+            sb.Append(')');
+        }
+        if (grouped)
+        {
+            sb.Append(vm.Card == MatchCardinality.ManyToOne ? " group_left (" : " group_right (");
+            WriteLabels(sb, vm.Include);
+            sb.Append(')');
+        }
+        if (vm.FillLeft is { } l && vm.FillRight is { } r && BitConverter.DoubleToInt64Bits(l) == BitConverter.DoubleToInt64Bits(r))
+        {
+            sb.Append(" fill (").Append(GoText.FormatG(l)).Append(')');
+            return;
+        }
+        if (vm.FillLeft is { } fl) sb.Append(" fill_left (").Append(GoText.FormatG(fl)).Append(')');
+        if (vm.FillRight is { } fr) sb.Append(" fill_right (").Append(GoText.FormatG(fr)).Append(')');
+    }
+
+    private static void WriteDuration(StringBuilder sb, DurationValue d)
+    {
+        if ((d.Source ?? d.Expression) is { } e)
+        {
+            Write(sb, e);
+            return;
+        }
+        sb.Append(PromDuration.Format(d.Milliseconds));
+    }
+
+    private static void WriteOffset(StringBuilder sb, DurationValue d)
+    {
+        if ((d.Source ?? d.Expression) is { } e)
+        {
+            sb.Append(" offset ");
+            Write(sb, e);
+        }
+        else if (d.Milliseconds > 0)
+        {
+            sb.Append(" offset ").Append(PromDuration.Format(d.Milliseconds));
+        }
+        else if (d.Milliseconds < 0)
+        {
+            sb.Append(" offset -").Append(PromDuration.Format(-d.Milliseconds));
+        }
+    }
+
+    private static void WriteAt(StringBuilder sb, AtKind kind, long ms)
+    {
+        switch (kind)
+        {
+            case AtKind.Timestamp:
+                sb.Append(" @ ").Append((ms / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case AtKind.Start:
+                sb.Append(" @ start()");
+                break;
+            case AtKind.End:
+                sb.Append(" @ end()");
+                break;
+        }
+    }
+
+    /// <summary>The PromQL keyword of an aggregation operator.</summary>
+    public static string AggregateName(AggregateOp op) => op switch
+    {
+        AggregateOp.Sum => "sum",
+        AggregateOp.Avg => "avg",
+        AggregateOp.Count => "count",
+        AggregateOp.Min => "min",
+        AggregateOp.Max => "max",
+        AggregateOp.Group => "group",
+        AggregateOp.Stddev => "stddev",
+        AggregateOp.Stdvar => "stdvar",
+        AggregateOp.Topk => "topk",
+        AggregateOp.Bottomk => "bottomk",
+        AggregateOp.Quantile => "quantile",
+        AggregateOp.CountValues => "count_values",
+        AggregateOp.LimitK => "limitk",
+        AggregateOp.LimitRatio => "limit_ratio",
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    /// <summary>The PromQL spelling of a binary operator (<c>+</c>, <c>atan2</c>, <c>unless</c>, ...).</summary>
+    public static string OperatorName(BinaryOp op) => Parser.OperatorName(op);
+}
