@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-dotnet build -c Release src/Api bench/Load -v q -nologo >/dev/null
+dotnet build -c Release src/Api -v q -nologo >/dev/null
+dotnet build -c Release bench/Load -v q -nologo >/dev/null
 strata=src/Api/bin/Release/net10.0/Strata
 load=bench/Load/bin/Release/net10.0/Strata.Load
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Strata.Api.Configuration;
@@ -65,6 +66,15 @@ public sealed class StrataServer : IAsyncDisposable
             k.Listen(address, options.ListenPort);
         });
 
+        // Grafana asks for gzip; large matrices shrink ~10x. Fastest level: CPU matters more here.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.MimeTypes = ["application/json"];
+            o.Providers.Add<GzipCompressionProvider>();
+        });
+        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+
         var head = new Head(options.Head);
         var metadataStore = new MetadataStore();
         var ingester = new RemoteWriteIngester(head, metadataStore, options.Ingest, clock);
@@ -75,6 +85,7 @@ public sealed class StrataServer : IAsyncDisposable
         var app = builder.Build();
         var server = new StrataServer(app, head);
 
+        app.UseResponseCompression();
         app.Use(async (ctx, next) =>
         {
             long startTicks = Stopwatch.GetTimestamp();

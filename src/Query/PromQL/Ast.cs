@@ -43,6 +43,14 @@ public sealed class StringLiteral(string value) : Expr
 /// A duration operand of a range, offset, subquery step or <c>@</c>: either a constant, or (with
 /// duration arithmetic) an expression evaluated to seconds at evaluation time.
 /// </summary>
+/// <remarks>
+/// The parser folds arithmetic without <c>step()</c>/<c>range()</c> into <see cref="Milliseconds"/>
+/// (so <see cref="IsConstant"/> holds for <c>[26m+4m]</c>). A non-constant <see cref="Expression"/>
+/// is built only from <see cref="NumberLiteral"/> (seconds), <see cref="ParenExpr"/>,
+/// <see cref="UnaryExpr"/>, <see cref="BinaryExpr"/> (+ - * / % ^, no matching) and
+/// <see cref="DurationFunction"/>; its value in seconds × 1000, truncated, is the duration.
+/// Ranges and subquery steps must then be &gt; 0 ("duration must be greater than 0").
+/// </remarks>
 public readonly record struct DurationValue(long Milliseconds, Expr? Expression = null)
 {
     public static DurationValue Zero => default;
@@ -198,8 +206,9 @@ public sealed class ParenExpr : Expr
 }
 
 /// <summary>
-/// A duration-valued function inside duration arithmetic (<c>step()</c>, <c>range()</c>, also
-/// <c>start()</c>/<c>end()</c> where allowed); evaluated by the engine.
+/// A duration-valued function inside duration arithmetic, evaluated by the engine: <c>step()</c>
+/// (query step), <c>range()</c> (end - start, 0 for instant queries), <c>min_of(a, b)</c>,
+/// <c>max_of(a, b)</c>. Outside brackets and offsets these names are ordinary function calls.
 /// </summary>
 public sealed class DurationFunction(string name) : Expr
 {

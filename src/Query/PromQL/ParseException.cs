@@ -18,25 +18,6 @@ public sealed class ParseException : Exception
         (Line, Column) = LineColumn(query, position);
     }
 
-    public ParseException()
-        : this("", 0, "unknown error")
-    {
-    }
-
-    public ParseException(string message)
-        : base(message)
-    {
-        Query = "";
-        Detail = message;
-    }
-
-    public ParseException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Query = "";
-        Detail = message;
-    }
-
     /// <summary>The query text the error refers to.</summary>
     public string Query { get; }
 

@@ -5,8 +5,10 @@ using MatchType = Strata.Storage.Index.MatchType;
 namespace Strata.Query.PromQL;
 
 /// <summary>
-/// Prints an expression in Prometheus's canonical single-line form (<c>Expr.String()</c>, the
-/// basis of <c>/api/v1/format_query</c>): <c>sum by (job) (rate(foo{a="b"}[5m] offset 1m))</c>.
+/// Prints an expression the way Prometheus does. <see cref="Format"/> is the canonical single-line
+/// form (<c>Expr.String()</c>): <c>sum by (job) (rate(foo{a="b"}[5m] offset 1m))</c>.
+/// <see cref="Prettify"/> is <c>/api/v1/format_query</c>'s output (<c>parser.Prettify</c>): the same
+/// text, but any node longer than 100 bytes is split over indented lines.
 /// Rules: matchers sorted and comma-joined without spaces, values Go-quoted; the <c>__name__</c>
 /// matcher is folded into the metric name; durations as <c>1h30m</c>; <c>@</c> timestamps with
 /// three decimals; numbers in shortest form without exponent; <c>on</c>/<c>ignoring</c>/<c>group_*</c>
@@ -24,6 +26,99 @@ public static class PromQLPrinter
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Multi-line form used by <c>/api/v1/format_query</c>: a node whose single-line form exceeds
+    /// 100 bytes is broken up (aggregation/call arguments and parenthesised bodies on their own
+    /// lines, binary operands around the operator line), indenting two spaces per level. Like
+    /// Prometheus, a short subquery under a split parent is not indented.
+    /// </summary>
+    public static string Prettify(Expr expr)
+    {
+        ArgumentNullException.ThrowIfNull(expr);
+        var sb = new StringBuilder(128);
+        Pretty(sb, expr, 0);
+        return sb.ToString();
+    }
+
+    private const int MaxCharactersPerLine = 100;
+
+    private static bool NeedsSplit(Expr e) => Encoding.UTF8.GetByteCount(Format(e)) > MaxCharactersPerLine;
+
+    private static void Indent(StringBuilder sb, int level) => sb.Append(' ', 2 * level);
+
+    private static void Pretty(StringBuilder sb, Expr e, int level)
+    {
+        if (e is SubqueryExpr sq)
+        {
+            if (!NeedsSplit(sq))
+            {
+                Write(sb, sq);
+                return;
+            }
+            Pretty(sb, sq.Inner, level);
+            WriteSubquerySuffix(sb, sq);
+            return;
+        }
+        if (e is UnaryExpr u)
+        {
+            Indent(sb, level);
+            sb.Append(u.Negate ? '-' : '+');
+            var child = new StringBuilder();
+            Pretty(child, u.Inner, level);
+            sb.Append(child.ToString().Trim());
+            return;
+        }
+        Indent(sb, level);
+        if (e is not (AggregateExpr or BinaryExpr or CallExpr or ParenExpr) || !NeedsSplit(e))
+        {
+            Write(sb, e);
+            return;
+        }
+        switch (e)
+        {
+            case AggregateExpr a:
+                WriteAggregateHead(sb, a);
+                sb.Append("(\n");
+                if (a.Param is not null)
+                {
+                    Pretty(sb, a.Param, level + 1);
+                    sb.Append(",\n");
+                }
+                Pretty(sb, a.Inner, level + 1);
+                sb.Append('\n');
+                Indent(sb, level);
+                sb.Append(')');
+                break;
+            case BinaryExpr b:
+                sb.Length -= 2 * level; // the left operand indents itself one level deeper
+                Pretty(sb, b.Lhs, level + 1);
+                sb.Append('\n');
+                Indent(sb, level);
+                WriteOperator(sb, b);
+                sb.Append('\n');
+                Pretty(sb, b.Rhs, level + 1);
+                break;
+            case CallExpr c:
+                sb.Append(c.Function.Name).Append("(\n");
+                for (int i = 0; i < c.Args.Count; i++)
+                {
+                    if (i > 0) sb.Append(",\n");
+                    Pretty(sb, c.Args[i], level + 1);
+                }
+                sb.Append('\n');
+                Indent(sb, level);
+                sb.Append(')');
+                break;
+            case ParenExpr p:
+                sb.Append("(\n");
+                Pretty(sb, p.Inner, level + 1);
+                sb.Append('\n');
+                Indent(sb, level);
+                sb.Append(')');
+                break;
+        }
+    }
+
     /// <summary>Formats a label matcher like Prometheus's <c>Matcher.String()</c>: <c>job=~"a|b"</c>, <c>"my.label"="x"</c>.</summary>
     public static string FormatMatcher(LabelMatcher m)
     {
@@ -38,19 +133,7 @@ public static class PromQLPrinter
         switch (expr)
         {
             case AggregateExpr a:
-                sb.Append(AggregateName(a.Op));
-                if (a.Without)
-                {
-                    sb.Append(" without (");
-                    WriteLabels(sb, a.Grouping);
-                    sb.Append(") ");
-                }
-                else if (a.Grouping.Count > 0)
-                {
-                    sb.Append(" by (");
-                    WriteLabels(sb, a.Grouping);
-                    sb.Append(") ");
-                }
+                WriteAggregateHead(sb, a);
                 sb.Append('(');
                 if (a.Param is not null)
                 {
@@ -62,9 +145,8 @@ public static class PromQLPrinter
                 break;
             case BinaryExpr b:
                 Write(sb, b.Lhs);
-                sb.Append(' ').Append(Parser.OperatorName(b.Op));
-                if (b.ReturnBool) sb.Append(" bool");
-                if (b.Matching is { } vm) WriteMatching(sb, vm);
+                sb.Append(' ');
+                WriteOperator(sb, b);
                 sb.Append(' ');
                 Write(sb, b.Rhs);
                 break;
@@ -88,13 +170,7 @@ public static class PromQLPrinter
                 break;
             case SubqueryExpr s:
                 Write(sb, s.Inner);
-                sb.Append('[');
-                WriteDuration(sb, s.Range);
-                sb.Append(':');
-                if (s.Step != default) WriteDuration(sb, s.Step);
-                sb.Append(']');
-                WriteAt(sb, s.At, s.AtMs);
-                WriteOffset(sb, s.Offset);
+                WriteSubquerySuffix(sb, s);
                 break;
             case NumberLiteral n:
                 if (n.IsDuration)
@@ -138,6 +214,41 @@ public static class PromQLPrinter
             default:
                 throw new ArgumentException($"unknown node type {expr.GetType().Name}", nameof(expr));
         }
+    }
+
+    private static void WriteAggregateHead(StringBuilder sb, AggregateExpr a)
+    {
+        sb.Append(AggregateName(a.Op));
+        if (a.Without)
+        {
+            sb.Append(" without (");
+            WriteLabels(sb, a.Grouping);
+            sb.Append(") ");
+        }
+        else if (a.Grouping.Count > 0)
+        {
+            sb.Append(" by (");
+            WriteLabels(sb, a.Grouping);
+            sb.Append(") ");
+        }
+    }
+
+    private static void WriteOperator(StringBuilder sb, BinaryExpr b)
+    {
+        sb.Append(Parser.OperatorName(b.Op));
+        if (b.ReturnBool) sb.Append(" bool");
+        if (b.Matching is { } vm) WriteMatching(sb, vm);
+    }
+
+    private static void WriteSubquerySuffix(StringBuilder sb, SubqueryExpr s)
+    {
+        sb.Append('[');
+        WriteDuration(sb, s.Range);
+        sb.Append(':');
+        if (s.Step != default) WriteDuration(sb, s.Step);
+        sb.Append(']');
+        WriteAt(sb, s.At, s.AtMs);
+        WriteOffset(sb, s.Offset);
     }
 
     private static void WriteSelectorBody(StringBuilder sb, VectorSelector v)

@@ -50,3 +50,23 @@ public class StatusEndpointTests : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.NoContent, resp.StatusCode);
     }
 }
+
+public class CompressionTests : IClassFixture<ServerFixture>
+{
+    private readonly ServerFixture _f;
+
+    public CompressionTests(ServerFixture f) => _f = f;
+
+    [Fact]
+    public async Task JsonIsGzippedWhenAsked()
+    {
+        var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/status/buildinfo");
+        req.Headers.AcceptEncoding.ParseAdd("gzip");
+        var resp = await _f.Client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        Assert.Contains("gzip", resp.Content.Headers.ContentEncoding);
+        await using var gz = new System.IO.Compression.GZipStream(await resp.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gz);
+        Assert.Contains("\"status\":\"success\"", await reader.ReadToEndAsync());
+    }
+}

@@ -86,7 +86,8 @@ public sealed class LexerTests
         { "foo[5s x 5s]", 7, "unexpected character: 'x', expected ':'" },
         { "foo[:5m]", 5, "unexpected colon before duration in duration expression" },
         { "foo[1m:1m:]", 9, "unexpected colon ':'" },
-        { "foo[[", 4, "unexpected left bracket '['" },
+        { "foo[5m[", 6, "unexpected left bracket '['" },
+        { "foo[[", 4, "unexpected character in duration expression: '['" },
         { "foo]", 3, "unexpected right bracket ']'" },
     };
 
