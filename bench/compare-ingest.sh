@@ -19,12 +19,24 @@ for port in 19090 19091; do
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null && break; sleep 0.2; done
 done
 
+pid_of() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+spid=$(pid_of 19090); ppid=$(pid_of 19091)
+
+# Warm up both (JIT tiering for Strata; same work for Prometheus) on separate series, then measure.
+"$load" --target http://127.0.0.1:19090/api/v1/write --series 20000 --points 60 --prefix warmup_ >/dev/null
+"$load" --target http://127.0.0.1:19091/api/v1/write --series 20000 --points 60 --prefix warmup_ >/dev/null
+
+c0=$(cpu_of "$spid")
 echo "== Strata"; "$load" --target http://127.0.0.1:19090/api/v1/write "$@" | tee "$work/strata.txt"
+c1=$(cpu_of "$spid")
+echo "Strata server CPU: $(awk -v a="$c0" -v b="$c1" 'BEGIN{printf "%.2f", b-a}') s"
+c2=$(cpu_of "$ppid")
 echo "== Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}')"; "$load" --target http://127.0.0.1:19091/api/v1/write "$@" | tee "$work/prom.txt"
+c3=$(cpu_of "$ppid")
+echo "Prometheus server CPU: $(awk -v a="$c2" -v b="$c3" 'BEGIN{printf "%.2f", b-a}') s"
+echo "CPU ratio Prometheus/Strata: $(awk -v a="$c0" -v b="$c1" -v c="$c2" -v d="$c3" 'BEGIN{printf "%.2f", (d-c)/(b-a)}')x"
 s=$(grep -o '[0-9]* samples/s' "$work/strata.txt" | awk '{print $1}')
 p=$(grep -o '[0-9]* samples/s' "$work/prom.txt" | awk '{print $1}')
 echo "ratio Strata/Prometheus: $(awk -v s="$s" -v p="$p" 'BEGIN{printf "%.2f", s/p}')x"
-for port in 19090 19091; do
-  pid=$(ss -ltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-  echo "port $port RSS: $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MiB"
-done
+echo "RSS after load: Strata $(( $(awk '/VmRSS/{print $2}' /proc/$spid/status) / 1024 )) MiB, Prometheus $(( $(awk '/VmRSS/{print $2}' /proc/$ppid/status) / 1024 )) MiB"

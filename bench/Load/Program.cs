@@ -16,6 +16,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["batch"] = "2000",
     ["concurrency"] = "4",
     ["seed"] = "1",
+    ["prefix"] = "",
 };
 for (int i = 0; i + 1 < args.Length; i += 2) opts[args[i].TrimStart('-')] = args[i + 1];
 int seriesCount = int.Parse(opts["series"], CultureInfo.InvariantCulture);
@@ -32,7 +33,7 @@ var isCounter = new bool[seriesCount];
 var values = new double[seriesCount];
 for (int i = 0; i < seriesCount; i++)
 {
-    string metric = metrics[i % metrics.Length];
+    string metric = opts["prefix"] + metrics[i % metrics.Length];
     int pod = i / metrics.Length;
     var l = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {

@@ -155,17 +155,22 @@ public sealed class RemoteWriteIngester
                 continue;
             }
             invalid = true;
-            var reason = r switch
-            {
-                AppendResult.OutOfOrder => RejectReason.OutOfOrder,
-                AppendResult.DuplicateTimestamp => RejectReason.DuplicateTimestamp,
-                AppendResult.OutOfBounds => RejectReason.OutOfBounds,
-                _ => RejectReason.TooFarInFuture,
-            };
-            long t = batch.Timestamps[s.SampleStart + k];
-            var entry = s;
-            outcome.Reject(reason, 1, () => $"{Message(r)} for series {batch.Describe(entry)} at timestamp {t}");
+            RejectSample(outcome, batch, s, k, r);
         }
+    }
+
+    // Kept out of Tally so that the closure is only allocated for a rejected sample.
+    private static void RejectSample(WriteOutcome outcome, WriteBatch batch, SeriesEntry s, int k, AppendResult r)
+    {
+        var reason = r switch
+        {
+            AppendResult.OutOfOrder => RejectReason.OutOfOrder,
+            AppendResult.DuplicateTimestamp => RejectReason.DuplicateTimestamp,
+            AppendResult.OutOfBounds => RejectReason.OutOfBounds,
+            _ => RejectReason.TooFarInFuture,
+        };
+        long t = batch.Timestamps[s.SampleStart + k];
+        outcome.Reject(reason, 1, () => $"{Message(r)} for series {batch.Describe(s)} at timestamp {t}");
     }
 
     private static string Message(AppendResult r) => r switch

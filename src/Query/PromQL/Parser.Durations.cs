@@ -47,12 +47,7 @@ internal sealed partial class Parser
         return new SubqueryExpr { Inner = expr, Range = range, Step = step, Start = expr.Start, End = end.End };
     }
 
-    private DurationValue ParseDurationValue(bool positive)
-    {
-        var t = Peek();
-        if (t.Kind == TokenKind.RightBracket) throw DurationUnexpected(t);
-        return MakeDurationValue(ParseDurationExpr(0), positive);
-    }
+    private DurationValue ParseDurationValue(bool positive) => MakeDurationValue(ParseDurationExpr(0), positive);
 
     /// <summary>
     /// A literal becomes a plain constant; arithmetic without <c>step()</c>/<c>range()</c> is folded
@@ -169,12 +164,8 @@ internal sealed partial class Parser
         switch (t.Kind)
         {
             case TokenKind.Number:
-            {
                 Advance();
-                double v = ParseNumberToken(t);
-                if (DurationOutOfRange(v)) throw Fail(t.Start, "duration out of range");
-                return new NumberLiteral(v) { Start = t.Start, End = t.End };
-            }
+                return SecondsLiteral(t);
             case TokenKind.Duration:
                 Advance();
                 return DurationLiteral(t);
@@ -242,7 +233,7 @@ internal sealed partial class Parser
         {
             Advance();
             end = t.End;
-            var lit = (NumberLiteral)(t.Kind == TokenKind.Number ? ParseDurationPrimaryLiteral(t) : DurationLiteral(t));
+            var lit = t.Kind == TokenKind.Number ? SecondsLiteral(t) : DurationLiteral(t);
             if (sign is { } s) lit = (NumberLiteral)ApplyDurationSign(s, lit);
             offset = new DurationValue(LiteralMilliseconds(lit));
         }
@@ -265,7 +256,8 @@ internal sealed partial class Parser
         return ApplyOffset(expr, offset, end);
     }
 
-    private NumberLiteral ParseDurationPrimaryLiteral(Token t)
+    // A bare number where a duration is expected means seconds.
+    private NumberLiteral SecondsLiteral(Token t)
     {
         double v = ParseNumberToken(t);
         if (DurationOutOfRange(v)) throw Fail(t.Start, "duration out of range");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Strata.Storage.Index;
 using Strata.Storage.Labels;
 
@@ -60,49 +61,59 @@ public sealed partial class Head
     /// <summary>Finds or creates the series with these labels (sorted, unique, non-empty values; validated by the caller).</summary>
     public MemSeries GetOrCreate(ReadOnlySpan<byte> buffer, ReadOnlySpan<Utf8Label> labels, out bool created)
     {
-        ulong hash = Utf8Labels.Hash(buffer, labels);
-        var stripe = _stripes[(int)(hash & (ulong)(_stripes.Length - 1))];
-        lock (stripe.Lock)
+        int size = SeriesKey.Size(labels);
+        byte[]? rented = null;
+        Span<byte> key = size <= 1024 ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size)).AsSpan(0, size);
+        try
         {
-            if (stripe.ByHash.TryGetValue(hash, out var s))
+            SeriesKey.Write(buffer, labels, key);
+            ulong hash = SeriesKey.Hash(key);
+            var found = Find(key, hash);
+            if (found != null)
             {
-                for (; s != null; s = s.NextSameHash)
-                {
-                    if (Utf8Labels.Equal(s.Labels, buffer, labels))
-                    {
-                        created = false;
-                        return s;
-                    }
-                }
+                created = false;
+                return found;
             }
+            var pairs = new Label[labels.Length];
+            for (int i = 0; i < labels.Length; i++) pairs[i] = Index.Intern(labels[i].Name(buffer), labels[i].Value(buffer));
+            return Insert(new LabelSet(pairs), key.ToArray(), hash, out created);
         }
-        var pairs = new Label[labels.Length];
-        for (int i = 0; i < labels.Length; i++) pairs[i] = Index.Intern(labels[i].Name(buffer), labels[i].Value(buffer));
-        return Insert(new LabelSet(pairs), hash, out created);
+        finally
+        {
+            if (rented != null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Finds or creates the series for a label set built from strings.</summary>
     public MemSeries GetOrCreate(LabelSet labels, out bool created)
     {
-        ulong hash = labels.Hash;
+        byte[] key = SeriesKey.Of(labels);
+        ulong hash = SeriesKey.Hash(key);
+        var found = Find(key, hash);
+        if (found != null)
+        {
+            created = false;
+            return found;
+        }
+        var pairs = new Label[labels.Count];
+        for (int i = 0; i < pairs.Length; i++) pairs[i] = Index.Intern(labels[i].Name, labels[i].Value);
+        return Insert(new LabelSet(pairs), key, hash, out created);
+    }
+
+    private MemSeries? Find(ReadOnlySpan<byte> key, ulong hash)
+    {
         var stripe = _stripes[(int)(hash & (ulong)(_stripes.Length - 1))];
         lock (stripe.Lock)
         {
             for (var s = stripe.ByHash.GetValueOrDefault(hash); s != null; s = s.NextSameHash)
             {
-                if (s.Labels.Equals(labels))
-                {
-                    created = false;
-                    return s;
-                }
+                if (key.SequenceEqual(s.Key)) return s;
             }
         }
-        var pairs = new Label[labels.Count];
-        for (int i = 0; i < pairs.Length; i++) pairs[i] = Index.Intern(labels[i].Name, labels[i].Value);
-        return Insert(new LabelSet(pairs), hash, out created);
+        return null;
     }
 
-    private MemSeries Insert(LabelSet labels, ulong hash, out bool created)
+    private MemSeries Insert(LabelSet labels, byte[] key, ulong hash, out bool created)
     {
         var stripe = _stripes[(int)(hash & (ulong)(_stripes.Length - 1))];
         MemSeries series;
@@ -112,14 +123,14 @@ public sealed partial class Head
             stripe.ByHash.TryGetValue(hash, out var first);
             for (var s = first; s != null; s = s.NextSameHash)
             {
-                if (s.Labels.Equals(labels))
+                if (key.AsSpan().SequenceEqual(s.Key))
                 {
                     created = false;
                     return s;
                 }
             }
             int id = Interlocked.Increment(ref _lastId);
-            series = new MemSeries(id, labels, hash) { NextSameHash = first };
+            series = new MemSeries(id, labels, key, hash) { NextSameHash = first };
             Publish(series);
             stripe.ByHash[hash] = series;
         }

@@ -23,15 +23,18 @@ public sealed class MemSeries
     private long _maxTime = long.MinValue;
     private ulong _lastValueBits;
 
-    internal MemSeries(int id, LabelSet labels, ulong hash)
+    internal MemSeries(int id, LabelSet labels, byte[] key, ulong hash)
     {
         Ref = id;
         Labels = labels;
+        Key = key;
         Hash = hash;
     }
 
     public int Ref { get; }
     public LabelSet Labels { get; }
+    /// <summary>The <see cref="SeriesKey"/> bytes the ingest path compares against.</summary>
+    internal byte[] Key { get; }
     internal ulong Hash { get; }
     internal MemSeries? NextSameHash { get; set; }
 

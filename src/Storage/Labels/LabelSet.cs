@@ -4,17 +4,14 @@ namespace Strata.Storage.Labels;
 
 /// <summary>
 /// An immutable label set sorted by name with unique names and no empty values (Prometheus's
-/// <c>labels.Labels</c>). Equality and ordering compare pairs in order; the hash is
-/// <see cref="LabelsHash"/> over the UTF-8 bytes so that it matches hashes computed on the
-/// ingest path without decoding strings.
+/// <c>labels.Labels</c>). Equality and ordering compare pairs in order.
 /// </summary>
 public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
 {
     public const string MetricName = "__name__";
 
     private readonly Label[] _labels;
-    private ulong _hash;
-    private bool _hashed;
+    private int _hash;
 
     public static readonly LabelSet Empty = new([]);
 
@@ -58,19 +55,6 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
 
     public string MetricNameOrEmpty => Get(MetricName) ?? "";
 
-    public ulong Hash
-    {
-        get
-        {
-            if (!_hashed)
-            {
-                _hash = LabelsHash.Of(this);
-                _hashed = true;
-            }
-            return _hash;
-        }
-    }
-
     public bool Equals(LabelSet? other)
     {
         if (ReferenceEquals(this, other)) return true;
@@ -85,7 +69,20 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
     }
 
     public override bool Equals(object? obj) => obj is LabelSet o && Equals(o);
-    public override int GetHashCode() => (int)Hash;
+    public override int GetHashCode()
+    {
+        if (_hash == 0)
+        {
+            var h = new HashCode();
+            foreach (var l in _labels)
+            {
+                h.Add(l.Name, StringComparer.Ordinal);
+                h.Add(l.Value, StringComparer.Ordinal);
+            }
+            _hash = h.ToHashCode() | 1;
+        }
+        return _hash;
+    }
 
     /// <summary>Prometheus's label-set order: pairwise by name, then value; a prefix sorts first.</summary>
     public int CompareTo(LabelSet? other)

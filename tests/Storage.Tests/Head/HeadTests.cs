@@ -27,13 +27,15 @@ public class HeadTests
     public static readonly TheoryData<string, (long T, ulong V, AppendResult R)[]> AppendCases = new()
     {
         { "in order", [(1, Bits(1), AppendResult.Appended), (2, Bits(2), AppendResult.Appended), (100, Bits(3), AppendResult.Appended)] },
-        { "out of order", [(10, Bits(1), AppendResult.Appended), (9, Bits(1), AppendResult.OutOfOrder), (11, Bits(2), AppendResult.Appended), (10, Bits(1), AppendResult.OutOfOrder)] },
+        { "out of order", [(10, Bits(1), AppendResult.Appended), (9, Bits(1), AppendResult.OutOfOrder), (11, Bits(2), AppendResult.Appended), (10, Bits(3), AppendResult.OutOfOrder)] },
         { "duplicate", [(10, Bits(1.5), AppendResult.Appended), (10, Bits(1.5), AppendResult.Duplicate), (10, Bits(1.5), AppendResult.Duplicate)] },
         { "duplicate timestamp", [(10, Bits(1.5), AppendResult.Appended), (10, Bits(2.5), AppendResult.DuplicateTimestamp)] },
         { "zero vs negative zero", [(10, Bits(0.0), AppendResult.Appended), (10, Bits(-0.0), AppendResult.DuplicateTimestamp)] },
         { "same NaN bits", [(10, StaleNaN, AppendResult.Appended), (10, StaleNaN, AppendResult.Duplicate)] },
         { "stale vs other NaN", [(10, StaleNaN, AppendResult.Appended), (10, Bits(double.NaN), AppendResult.DuplicateTimestamp)] },
-        { "duplicate of older sample", [(10, Bits(1), AppendResult.Appended), (20, Bits(2), AppendResult.Appended), (10, Bits(1), AppendResult.OutOfOrder)] },
+        // A retried batch re-sends older samples: an exact copy of a stored sample is a no-op.
+        { "duplicate of older sample", [(10, Bits(1), AppendResult.Appended), (20, Bits(2), AppendResult.Appended), (10, Bits(1), AppendResult.Duplicate)] },
+        { "older timestamp never stored", [(10, Bits(1), AppendResult.Appended), (20, Bits(2), AppendResult.Appended), (15, Bits(1), AppendResult.OutOfOrder)] },
         { "negative timestamps", [(-20, Bits(1), AppendResult.Appended), (-10, Bits(2), AppendResult.Appended), (-15, Bits(3), AppendResult.OutOfOrder), (0, Bits(4), AppendResult.Appended)] },
         { "rejected after duplicate", [(10, Bits(1), AppendResult.Appended), (10, Bits(2), AppendResult.DuplicateTimestamp), (11, Bits(3), AppendResult.Appended)] },
     };
