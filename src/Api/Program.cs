@@ -26,8 +26,8 @@ if (error != null)
     return 1;
 }
 
-await using var server = StrataServer.Create(options!);
+await using var server = await StrataServer.CreateAsync(options!);
 await server.StartAsync();
-Console.Out.WriteLine($"strata {StatusEndpoints.Version} listening on {options!.ListenHost}:{options.ListenPort}, data in {Path.GetFullPath(options.DataPath)}");
+Console.Out.WriteLine($"strata {StatusEndpoints.Version} listening on {options!.ListenHost}:{options.ListenPort}, data in {Path.GetFullPath(options.Tsdb.Path)}");
 await server.WaitForShutdownAsync();
 return 0;

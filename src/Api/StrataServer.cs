@@ -12,6 +12,7 @@ using Strata.Query.Engine;
 using Strata.Query.Metadata;
 using Strata.Storage.Head;
 using Strata.Storage.Metadata;
+using Strata.Storage.Tsdb;
 
 namespace Strata.Api;
 
@@ -24,21 +25,22 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile bool _ready;
 
-    private StrataServer(WebApplication app, Head head)
+    private StrataServer(WebApplication app, Tsdb db)
     {
         _app = app;
-        Head = head;
+        Db = db;
     }
 
-    public Head Head { get; }
+    public Tsdb Db { get; }
+
+    public Head Head => Db.Head;
 
     /// <summary>The first bound address, e.g. http://127.0.0.1:41234 (valid after <see cref="StartAsync"/>).</summary>
     public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    public static StrataServer Create(ServerOptions options, TimeProvider? clock = null)
+    public static async Task<StrataServer> CreateAsync(ServerOptions options, TimeProvider? clock = null)
     {
         clock ??= TimeProvider.System;
-        Directory.CreateDirectory(options.DataPath);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -75,15 +77,14 @@ public sealed class StrataServer : IAsyncDisposable
         });
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
 
-        var head = new Head(options.Head);
-        var metadataStore = new MetadataStore();
-        var ingester = new RemoteWriteIngester(head, metadataStore, options.Ingest, clock);
-        var engine = new PromQLEngine(head, options.Engine);
-        var seriesMetadata = new SeriesMetadata(head);
-        var metrics = new SelfMetrics(head, ingester);
-
         var app = builder.Build();
-        var server = new StrataServer(app, head);
+        var db = await Tsdb.OpenAsync(options.Tsdb, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Storage"), clock);
+        var metadataStore = new MetadataStore();
+        var ingester = new RemoteWriteIngester(db, metadataStore, options.Ingest, clock);
+        var engine = new PromQLEngine(db, options.Engine);
+        var seriesMetadata = new SeriesMetadata(db);
+        var metrics = new SelfMetrics(db, ingester);
+        var server = new StrataServer(app, db);
 
         app.UseResponseCompression();
         app.Use(async (ctx, next) =>
@@ -120,10 +121,12 @@ public sealed class StrataServer : IAsyncDisposable
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
+    /// <summary>Stops HTTP first (no new writes), then closes storage cleanly (checkpoint, WAL, blocks).</summary>
     public async ValueTask DisposeAsync()
     {
         _ready = false;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await Db.DisposeAsync();
     }
 }

@@ -26,7 +26,7 @@ public sealed class ServerFixture : IAsyncLifetime
         string[] args = ["--web.listen-address=127.0.0.1:0", "--storage.tsdb.path", DataDir, "--log.level=warn", .. _extraArgs];
         string? error = ServerOptions.TryCreate(args, new Dictionary<string, string>(), out var options, out _, out _);
         if (error != null) throw new InvalidOperationException(error);
-        Server = StrataServer.Create(options!);
+        Server = await StrataServer.CreateAsync(options!);
         await Server.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(Server.Url) };
     }

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Strata.Ingest.RemoteWrite;
 using Strata.Storage.Head;
 using Strata.Storage.Metadata;
+using Strata.Storage.Tsdb;
 using Strata.TestSupport.Prompb;
 
 namespace Strata.Bench.Ingest;
@@ -22,7 +23,6 @@ public class RemoteWriteBenchmarks
     private byte[] _raw = [];
     private byte[][] _bodies = [];
     private WriteBatch _batch = new();
-    private Head _head = null!;
     private RemoteWriteIngester _ingester = null!;
 
     [GlobalSetup]
@@ -71,8 +71,9 @@ public class RemoteWriteBenchmarks
     [IterationSetup(Target = nameof(IngestScrapes))]
     public void FreshHead()
     {
-        _head = new Head();
-        _ingester = new RemoteWriteIngester(_head, new MetadataStore(), new IngestOptions(), new FixedClock());
+        // The in-memory path only: the WAL has its own benchmark.
+        var db = Tsdb.OpenAsync(new TsdbOptions { Path = Path.Combine(Path.GetTempPath(), "strata-bench-" + Guid.NewGuid().ToString("N")), WalEnabled = false }, startMaintenance: false).GetAwaiter().GetResult();
+        _ingester = new RemoteWriteIngester(db, new MetadataStore(), new IngestOptions(), new FixedClock());
     }
 
     [Benchmark(OperationsPerInvoke = Series)]
@@ -87,7 +88,7 @@ public class RemoteWriteBenchmarks
     public int IngestScrapes()
     {
         int n = 0;
-        foreach (var body in _bodies) n += _ingester.Ingest(body, RemoteWriteVersion.V1).SamplesWritten;
+        foreach (var body in _bodies) n += _ingester.Ingest(body, RemoteWriteVersion.V1, out _).SamplesWritten;
         if (n != Series * Scrapes) throw new InvalidOperationException($"stored {n}");
         return n;
     }

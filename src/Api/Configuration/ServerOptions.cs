@@ -3,6 +3,7 @@ using Strata.Ingest.RemoteWrite;
 using Strata.Query.Engine;
 using Strata.Query.PromQL;
 using Strata.Storage.Head;
+using Strata.Storage.Tsdb;
 
 namespace Strata.Api.Configuration;
 
@@ -27,6 +28,7 @@ public sealed record ServerOptions
         new("storage.tsdb.retention.size", FlagKind.Bytes, "0", "Maximum number of bytes of storage blocks to retain (0 = no limit). Units: B, KB, MB, GB, TB, PB, EB."),
         new("storage.tsdb.out-of-order-time-window", FlagKind.Duration, "0s", "How far back out-of-order samples are accepted (0 = off)."),
         new("storage.tsdb.min-block-duration", FlagKind.Duration, "2h", "Duration of head blocks before they are persisted."),
+        new("storage.tsdb.maintenance-interval", FlagKind.Duration, "1m", "How often block cutting, compaction and retention run."),
         new("query.lookback-delta", FlagKind.Duration, "5m", "How far back an instant selector looks for a sample."),
         new("query.timeout", FlagKind.Duration, "2m", "Maximum time a query may take before being aborted."),
         new("query.max-concurrency", FlagKind.Int, "20", "Maximum number of queries executed concurrently."),
@@ -43,15 +45,12 @@ public sealed record ServerOptions
     public required IReadOnlyDictionary<string, string> Raw { get; init; }
     public required string ListenHost { get; init; }
     public required int ListenPort { get; init; }
-    public required string DataPath { get; init; }
-    public required TimeSpan Retention { get; init; }
-    public required long RetentionBytes { get; init; }
     public required bool EnableLifecycle { get; init; }
     public required bool EnableAdminApi { get; init; }
     public required string LogLevel { get; init; }
-    public required HeadOptions Head { get; init; }
     public required EngineOptions Engine { get; init; }
     public required IngestOptions Ingest { get; init; }
+    public required TsdbOptions Tsdb { get; init; }
 
     /// <summary>Parses the command line and environment; returns an error message or null.</summary>
     public static string? TryCreate(string[] args, IReadOnlyDictionary<string, string> env, out ServerOptions? options, out bool help, out bool version)
@@ -81,18 +80,28 @@ public sealed record ServerOptions
         var blockDuration = Duration(v, "storage.tsdb.min-block-duration");
         if (blockDuration <= TimeSpan.Zero) return "invalid value for flag '--storage.tsdb.min-block-duration': must be positive";
 
+        var ooo = Duration(v, "storage.tsdb.out-of-order-time-window");
+        var head = new HeadOptions { ChunkRangeMs = (long)blockDuration.TotalMilliseconds, OutOfOrderWindowMs = (long)ooo.TotalMilliseconds };
+        var retention = Duration(v, "storage.tsdb.retention.time");
+        var maintenance = Duration(v, "storage.tsdb.maintenance-interval");
+        if (maintenance <= TimeSpan.Zero) return "invalid value for flag '--storage.tsdb.maintenance-interval': must be positive";
+        if (retention <= TimeSpan.Zero) return "invalid value for flag '--storage.tsdb.retention.time': must be positive";
         options = new ServerOptions
         {
             Raw = v,
             ListenHost = host,
             ListenPort = port,
-            DataPath = v["storage.tsdb.path"],
-            Retention = Duration(v, "storage.tsdb.retention.time"),
-            RetentionBytes = retentionBytes,
             EnableLifecycle = bool.Parse(v["web.enable-lifecycle"]),
             EnableAdminApi = bool.Parse(v["web.enable-admin-api"]),
             LogLevel = v["log.level"],
-            Head = new HeadOptions { ChunkRangeMs = (long)blockDuration.TotalMilliseconds },
+            Tsdb = new TsdbOptions
+            {
+                Path = v["storage.tsdb.path"],
+                Head = head,
+                Retention = retention,
+                RetentionBytes = retentionBytes,
+                MaintenanceInterval = maintenance,
+            },
             Engine = new EngineOptions
             {
                 LookbackDelta = lookback,

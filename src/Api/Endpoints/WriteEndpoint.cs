@@ -63,7 +63,7 @@ public static class WriteEndpoint
                 reader.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted) break;
             }
-            var outcome = ingester.Ingest(buffer.AsSpan(0, length), version);
+            var outcome = await ingester.IngestAsync(buffer.AsMemory(0, length), version, ctx.RequestAborted);
             await Respond(ctx, outcome);
         }
         finally

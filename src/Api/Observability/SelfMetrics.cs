@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Strata.Api.Json;
 using Strata.Ingest.RemoteWrite;
-using Strata.Storage.Head;
+using Strata.Storage.Tsdb;
 
 namespace Strata.Api.Observability;
 
@@ -13,7 +13,7 @@ namespace Strata.Api.Observability;
 /// ingest and head counters read from their owners, and process metrics. Request timing is two
 /// Interlocked adds per request; everything else is read at scrape time.
 /// </summary>
-public sealed class SelfMetrics(Head head, RemoteWriteIngester ingester)
+public sealed class SelfMetrics(Tsdb db, RemoteWriteIngester ingester)
 {
     private static readonly double[] Buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
     private readonly ConcurrentDictionary<string, HandlerStats> _handlers = new(StringComparer.Ordinal);
@@ -51,9 +51,18 @@ public sealed class SelfMetrics(Head head, RemoteWriteIngester ingester)
             sb.Append("strata_ingest_rejected_samples_total{reason=\"").Append(RejectReasons.Name(reason)).Append("\"} ")
               .Append(ingester.RejectedTotal(reason).ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
+        var head = db.Head;
         Counter(sb, "strata_head_series_created_total", "Series created in the head.", head.SeriesCreated);
         Counter(sb, "strata_head_samples_appended_total", "Samples appended to the head.", head.SamplesAppended);
         Gauge(sb, "strata_head_series", "Series in the head.", head.NumSeries);
+        Gauge(sb, "strata_tsdb_blocks_loaded", "Persisted blocks being served.", db.BlockCount);
+        Gauge(sb, "strata_tsdb_blocks_bytes", "Size of the persisted blocks on disk.", db.BlocksSizeBytes);
+        Gauge(sb, "strata_tsdb_wal_bytes", "Size of the write-ahead log on disk.", db.WalSizeBytes);
+        Counter(sb, "strata_tsdb_corruptions_total", "Corrupt blocks, chunks or checkpoints detected.", db.Corruptions);
+        Counter(sb, "strata_tsdb_wal_torn_tails_total", "Torn or corrupt WAL tails cut off at start-up.", db.WalTornTails);
+        Counter(sb, "strata_tsdb_blocks_written_total", "Blocks written from the head.", db.BlocksWritten);
+        Counter(sb, "strata_tsdb_compactions_total", "Block compactions.", db.Compactions);
+        Counter(sb, "strata_tsdb_blocks_deleted_total", "Blocks deleted by retention or compaction.", db.BlocksDeleted);
 
         sb.Append("# HELP strata_http_requests_total Requests by handler and status code.\n# TYPE strata_http_requests_total counter\n");
         foreach (var ((handler, code), n) in _requests.OrderBy(k => k.Key.Handler, StringComparer.Ordinal).ThenBy(k => k.Key.Code))

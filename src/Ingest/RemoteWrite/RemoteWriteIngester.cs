@@ -1,33 +1,38 @@
 using System.Buffers;
 using Strata.Storage.Head;
 using Strata.Storage.Metadata;
+using Strata.Storage.Tsdb;
 
 namespace Strata.Ingest.RemoteWrite;
 
 /// <summary>
-/// The remote-write path from compressed body to head: snappy-decode into a pooled buffer, decode
-/// protobuf without per-label allocation, validate each series, append its samples under one series
-/// lock, and tally what was stored and rejected. Invalid series and rejected samples never stop the
-/// rest of the request from being stored.
+/// The remote-write path from compressed body to storage: snappy-decode into a pooled buffer, decode
+/// protobuf without per-label allocation, validate each series, resolve series without locks, append
+/// all samples in one storage transaction, then wait for the write-ahead log to make them durable.
+/// Invalid series and rejected samples never stop the rest of the request from being stored.
 /// </summary>
-/// <remarks>Thread-safe; each call works on a thread-local <see cref="WriteBatch"/> and holds no state between calls except counters.</remarks>
+/// <remarks>
+/// Thread-safe. The synchronous part works on thread-local buffers and finishes before the only
+/// await (durability), so nothing thread-local is used across it.
+/// </remarks>
 public sealed class RemoteWriteIngester
 {
     [ThreadStatic] private static WriteBatch? t_batch;
     [ThreadStatic] private static List<(int, int)>? t_symbols;
     [ThreadStatic] private static AppendResult[]? t_results;
+    [ThreadStatic] private static MemSeries?[]? t_series;
 
-    private readonly Head _head;
+    private readonly Tsdb _db;
     private readonly MetadataStore _metadata;
     private readonly IngestOptions _options;
     private readonly TimeProvider _clock;
     private readonly long[] _rejectedTotal = new long[RejectReasons.Count];
     private long _samplesTotal;
 
-    public RemoteWriteIngester(Head head, MetadataStore metadata, IngestOptions options, TimeProvider clock)
+    public RemoteWriteIngester(Tsdb db, MetadataStore metadata, IngestOptions options, TimeProvider clock)
     {
         options.Validate();
-        _head = head;
+        _db = db;
         _metadata = metadata;
         _options = options;
         _clock = clock;
@@ -37,9 +42,18 @@ public sealed class RemoteWriteIngester
     public long SamplesTotal => Interlocked.Read(ref _samplesTotal);
     public long RejectedTotal(RejectReason reason) => Interlocked.Read(ref _rejectedTotal[(int)reason]);
 
-    /// <summary>Decodes and stores one request body (as sent: snappy-compressed protobuf).</summary>
-    public WriteOutcome Ingest(ReadOnlySpan<byte> body, RemoteWriteVersion version)
+    /// <summary>Decodes and stores one request body (as sent: snappy-compressed protobuf); completes once the stored samples are durable.</summary>
+    public async ValueTask<WriteOutcome> IngestAsync(ReadOnlyMemory<byte> body, RemoteWriteVersion version, CancellationToken ct = default)
     {
+        var outcome = Ingest(body.Span, version, out long durableAt);
+        if (durableAt >= 0) await _db.WaitDurableAsync(durableAt, ct).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>The synchronous part: stores in memory and enqueues the WAL entry; <paramref name="durableAt"/> is the address to await (-1: nothing).</summary>
+    public WriteOutcome Ingest(ReadOnlySpan<byte> body, RemoteWriteVersion version, out long durableAt)
+    {
+        durableAt = -1;
         if (body.Length == 0) return WriteOutcome.Fail(WriteStatus.BadRequest, "empty request body");
         if (body.Length > _options.MaxBodyBytes)
             return WriteOutcome.Fail(WriteStatus.TooLarge, $"request body of {body.Length} bytes exceeds the limit of {_options.MaxBodyBytes} bytes");
@@ -66,7 +80,7 @@ public sealed class RemoteWriteIngester
                 string name = version == RemoteWriteVersion.V1 ? "prometheus.WriteRequest" : "io.prometheus.write.v2.Request";
                 return WriteOutcome.Fail(WriteStatus.BadRequest, $"cannot decode {name} protobuf: {error}");
             }
-            var outcome = Store(batch);
+            var outcome = Store(batch, out durableAt);
             Interlocked.Add(ref _samplesTotal, outcome.SamplesWritten);
             for (int i = 0; i < outcome.Rejected.Length; i++)
             {
@@ -81,58 +95,77 @@ public sealed class RemoteWriteIngester
         }
     }
 
-    private WriteOutcome Store(WriteBatch batch)
+    private WriteOutcome Store(WriteBatch batch, out long durableAt)
     {
         var outcome = new WriteOutcome();
         var buf = batch.Bytes;
         long maxT = _clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)_options.MaxFutureSkew.TotalMilliseconds;
         bool invalid = false;
 
+        // Phase 1, no global lock: validate and resolve (or create) every series.
+        var series = t_series is { } cached && cached.Length >= batch.SeriesCount ? cached : (t_series = new MemSeries?[Math.Max(batch.SeriesCount, 256)]);
+        var head = _db.Head;
+        int maxSamples = 0;
         for (int i = 0; i < batch.SeriesCount; i++)
         {
             ref var s = ref batch.Series[i];
+            series[i] = null;
             if (s.Rejection == SeriesRejection.None) s.Rejection = SeriesValidator.Validate(batch, ref s, _options);
             if (s.Histograms > 0) outcome.Reject(RejectReason.NativeHistogramUnsupported, s.Histograms);
             if (s.Exemplars > 0) outcome.Reject(RejectReason.ExemplarUnsupported, s.Exemplars);
             if (s.Rejection != SeriesRejection.None)
             {
                 invalid = true;
-                var reason = s.Rejection;
-                int idx = i;
-                outcome.Reject(RejectReason.InvalidSeries, s.SampleCount,
-                    () => $"invalid series {batch.Describe(batch.Series[idx])}: {SeriesValidator.Describe(reason)}");
-                if (s.SampleCount == 0 && outcome.Messages.Count == 0)
-                    outcome.Messages.Add($"invalid series {batch.Describe(s)}: {SeriesValidator.Describe(reason)}");
+                RejectSeries(outcome, batch, i);
                 continue;
             }
             if (s.SampleCount == 0) continue;
-
-            var series = _head.GetOrCreate(buf, batch.LabelsOf(s), out bool created);
+            series[i] = head.GetOrCreate(buf, batch.LabelsOf(s), out bool created);
             if (created) outcome.SeriesCreated++;
-            var ts = batch.Timestamps.AsSpan(s.SampleStart, s.SampleCount);
-            var vs = batch.Values.AsSpan(s.SampleStart, s.SampleCount);
-            var results = t_results is { } r && r.Length >= ts.Length ? r : (t_results = new AppendResult[Math.Max(ts.Length, 256)]);
-            var res = results.AsSpan(0, ts.Length);
+            maxSamples = Math.Max(maxSamples, s.SampleCount);
+        }
 
-            int future = FirstTooFarInFuture(ts, maxT);
-            if (future < 0)
+        // Phase 2, under the storage's append lock: append and enqueue one WAL entry.
+        var results = t_results is { } r && r.Length >= maxSamples ? r : (t_results = new AppendResult[Math.Max(maxSamples, 256)]);
+        using (var tx = _db.BeginAppend())
+        {
+            for (int i = 0; i < batch.SeriesCount; i++)
             {
-                _head.Append(series, ts, vs, res);
-            }
-            else
-            {
-                // Rare: append sample by sample so that the valid ones are kept.
-                for (int k = 0; k < ts.Length; k++)
+                var memSeries = series[i];
+                if (memSeries == null) continue;
+                ref var s = ref batch.Series[i];
+                var ts = batch.Timestamps.AsSpan(s.SampleStart, s.SampleCount);
+                var vs = batch.Values.AsSpan(s.SampleStart, s.SampleCount);
+                var res = results.AsSpan(0, ts.Length);
+                if (FirstTooFarInFuture(ts, maxT) < 0)
                 {
-                    res[k] = ts[k] > maxT ? AppendResult.TooFarInFuture : _head.Append(series, ts[k], vs[k]);
+                    tx.Append(ref memSeries, ts, vs, res);
                 }
+                else
+                {
+                    // Rare: sample by sample so that the valid ones are kept.
+                    for (int k = 0; k < ts.Length; k++)
+                    {
+                        if (ts[k] > maxT) res[k] = AppendResult.TooFarInFuture;
+                        else tx.Append(ref memSeries, ts.Slice(k, 1), vs.Slice(k, 1), res.Slice(k, 1));
+                    }
+                }
+                series[i] = null;
+                Tally(outcome, batch, s, res, ref invalid);
             }
-            Tally(outcome, batch, s, res, ref invalid);
+            durableAt = tx.Commit();
         }
 
         foreach (var m in batch.Metadata) _metadata.Set(m.Family, (byte)m.Type, m.Help, m.Unit);
         outcome.Status = invalid ? WriteStatus.BadRequest : WriteStatus.Ok;
         return outcome;
+    }
+
+    private static void RejectSeries(WriteOutcome outcome, WriteBatch batch, int index)
+    {
+        var entry = batch.Series[index];
+        outcome.Reject(RejectReason.InvalidSeries, entry.SampleCount,
+            () => $"invalid series {batch.Describe(entry)}: {SeriesValidator.Describe(entry.Rejection)}");
     }
 
     private static int FirstTooFarInFuture(ReadOnlySpan<long> ts, long maxT)

@@ -1,11 +1,11 @@
 using Strata.Query.PromQL;
-using Strata.Storage.Head;
+using Strata.Storage;
 using Strata.Storage.Labels;
 
 namespace Strata.Query.Engine;
 
 /// <summary>
-/// Evaluates PromQL over the head. This first slice covers literals, scalar arithmetic and the
+/// Evaluates PromQL over stored series (the head, blocks, or the database merging them). This first slice covers literals, scalar arithmetic and the
 /// selector path (instant and range vector selectors with offset and @), which every later operator
 /// and function builds on; anything else is reported as unsupported rather than guessed.
 /// </summary>
@@ -20,13 +20,13 @@ public sealed class PromQLEngine
     /// <summary>Prometheus's staleness marker: a signalling NaN with this exact bit pattern.</summary>
     public const ulong StaleNaNBits = 0x7FF0000000000002UL;
 
-    private readonly Head _head;
+    private readonly ISeriesReader _storage;
     private readonly SemaphoreSlim _slots;
 
-    public PromQLEngine(Head head, EngineOptions options)
+    public PromQLEngine(ISeriesReader storage, EngineOptions options)
     {
         options.Validate();
-        _head = head;
+        _storage = storage;
         Options = options;
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
     }
@@ -142,7 +142,7 @@ public sealed class PromQLEngine
         long firstEval = pinned ? pinnedTime : start - offset;
         long lastEval = pinned ? pinnedTime : end - offset;
 
-        var series = _head.Select(vs.Matchers, firstEval - lookback + 1, lastEval);
+        var series = _storage.Select(vs.Matchers, firstEval - lookback + 1, lastEval);
         int steps = (int)((end - start) / step) + 1;
         var result = new List<SeriesPoints>(series.Count);
         foreach (var s in series)
@@ -189,7 +189,7 @@ public sealed class PromQLEngine
         var vs = ms.Selector;
         long te = vs.At switch { AtKind.None => time, AtKind.Start or AtKind.End => time, _ => vs.AtMs } - vs.Offset.Milliseconds;
         long range = ms.Range.Milliseconds;
-        var series = _head.Select(vs.Matchers, te - range + 1, te);
+        var series = _storage.Select(vs.Matchers, te - range + 1, te);
         var result = new List<SeriesPoints>(series.Count);
         foreach (var s in series)
         {

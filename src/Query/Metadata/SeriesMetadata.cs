@@ -1,4 +1,4 @@
-using Strata.Storage.Head;
+using Strata.Storage;
 using Strata.Storage.Index;
 using Strata.Storage.Labels;
 
@@ -9,7 +9,7 @@ namespace Strata.Query.Metadata;
 /// <c>/label/&lt;name&gt;/values</c>): several selectors are OR-ed, results are de-duplicated and sorted,
 /// and time bounds select series with samples in [start, end].
 /// </summary>
-public sealed class SeriesMetadata(Head head)
+public sealed class SeriesMetadata(ISeriesReader storage)
 {
     /// <summary>Distinct label sets matching any selector, sorted.</summary>
     public List<LabelSet> Series(IReadOnlyList<IReadOnlyList<LabelMatcher>> selectors, long start, long end)
@@ -18,7 +18,7 @@ public sealed class SeriesMetadata(Head head)
         var result = new List<LabelSet>();
         foreach (var matchers in selectors)
         {
-            foreach (var ls in head.SelectLabels(matchers, start, end))
+            foreach (var ls in storage.SelectLabels(matchers, start, end))
             {
                 if (seen.Add(ls)) result.Add(ls);
             }
@@ -30,7 +30,7 @@ public sealed class SeriesMetadata(Head head)
     /// <summary>Sorted label names; without selectors, every name of series with samples in the range.</summary>
     public List<string> LabelNames(IReadOnlyList<IReadOnlyList<LabelMatcher>> selectors, long start, long end)
     {
-        if (selectors.Count == 0 && CoversHead(start, end)) return [.. head.Index.LabelNames()];
+        if (selectors.Count == 0 && CoversHead(start, end)) return [.. storage.LabelNames()];
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ls in SeriesOrAll(selectors, start, end))
         {
@@ -44,7 +44,7 @@ public sealed class SeriesMetadata(Head head)
     /// <summary>Sorted distinct values of <paramref name="name"/>.</summary>
     public List<string> LabelValues(string name, IReadOnlyList<IReadOnlyList<LabelMatcher>> selectors, long start, long end)
     {
-        if (selectors.Count == 0 && CoversHead(start, end)) return [.. head.Index.LabelValues(name)];
+        if (selectors.Count == 0 && CoversHead(start, end)) return [.. storage.LabelValues(name)];
         var values = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ls in SeriesOrAll(selectors, start, end))
         {
@@ -59,9 +59,9 @@ public sealed class SeriesMetadata(Head head)
     private IEnumerable<LabelSet> SeriesOrAll(IReadOnlyList<IReadOnlyList<LabelMatcher>> selectors, long start, long end)
     {
         if (selectors.Count > 0) return Series(selectors, start, end);
-        return head.SelectLabels([], start, end);
+        return storage.SelectLabels([], start, end);
     }
 
-    // The index answers directly when the range includes everything the head holds.
-    private bool CoversHead(long start, long end) => start <= head.MinTime && end >= head.MaxTime;
+    // The index answers directly when the range includes everything stored.
+    private bool CoversHead(long start, long end) => start <= storage.MinTime && end >= storage.MaxTime;
 }

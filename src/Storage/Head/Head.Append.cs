@@ -10,11 +10,14 @@ public sealed partial class Head
     {
         int stored = 0;
         long min = long.MaxValue, max = long.MinValue;
+        long minValid = Volatile.Read(ref _minValidTime);
+        long window = Options.OutOfOrderWindowMs;
+        long oooFloor = window > 0 ? Math.Max(minValid, MaxTime - window) : long.MaxValue;
         lock (series)
         {
             for (int i = 0; i < timestamps.Length; i++)
             {
-                var r = series.AppendLocked(timestamps[i], values[i], Options);
+                var r = series.AppendLocked(timestamps[i], values[i], Options, minValid, oooFloor);
                 results[i] = r;
                 if (r == AppendResult.Appended)
                 {

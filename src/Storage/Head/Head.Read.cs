@@ -28,6 +28,10 @@ public sealed partial class Head
         return result;
     }
 
+    public string[] LabelNames() => Index.LabelNames();
+
+    public string[] LabelValues(string name) => Index.LabelValues(name);
+
     /// <summary>Label sets of series matching the matchers that have samples in [mint, maxt] (unsorted).</summary>
     public List<LabelSet> SelectLabels(IReadOnlyList<LabelMatcher> matchers, long mint, long maxt)
     {
@@ -54,7 +58,8 @@ public sealed partial class Head
 /// <summary>A series' labels and the chunks a query reads, oldest first.</summary>
 public sealed record SeriesChunks(LabelSet Labels, ChunkSnapshot[] Chunks)
 {
-    public SeriesIterator Iterator() => new(Chunks);
+    /// <summary>Iterates samples in time order; overlapping chunks (out-of-order data, head over blocks) are merged first.</summary>
+    public SeriesIterator Iterator() => new(ChunkMerger.Overlaps(Chunks) ? [.. ChunkMerger.Merge(Chunks, ushort.MaxValue)] : Chunks);
 }
 
 /// <summary>

@@ -13,7 +13,7 @@ namespace Strata.Storage.Head;
 /// one is held: stripe, then index; a series lock is never held while taking another lock.
 /// Series ids increase monotonically from 1 and are never reused while the head lives.
 /// </remarks>
-public sealed partial class Head
+public sealed partial class Head : ISeriesReader
 {
     private const int SegmentBits = 16;
     private const int SegmentSize = 1 << SegmentBits;
@@ -23,6 +23,7 @@ public sealed partial class Head
     private readonly Lock _segmentLock = new();
     private int _lastId;
     private long _minTime = long.MaxValue;
+    private long _minValidTime = long.MinValue;
     private long _maxTime = long.MinValue;
     private long _samplesAppended;
     private long _seriesCreated;
@@ -43,6 +44,18 @@ public sealed partial class Head
     public long SamplesAppended => Interlocked.Read(ref _samplesAppended);
     public long SeriesCreated => Interlocked.Read(ref _seriesCreated);
     public long MinTime => Interlocked.Read(ref _minTime);
+
+    /// <summary>Samples before this time are rejected as out of bounds: they belong to persisted blocks.</summary>
+    public long MinValidTime => Volatile.Read(ref _minValidTime);
+
+    public void SetMinValidTime(long t)
+    {
+        long cur;
+        while (t > (cur = Volatile.Read(ref _minValidTime)))
+        {
+            if (Interlocked.CompareExchange(ref _minValidTime, t, cur) == cur) break;
+        }
+    }
     public long MaxTime => Interlocked.Read(ref _maxTime);
 
     private sealed class Stripe

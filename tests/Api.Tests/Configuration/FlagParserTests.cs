@@ -22,8 +22,8 @@ public class FlagParserTests
     public void DefaultsMatchTheMission()
     {
         Assert.Null(ServerOptions.TryCreate([], NoEnv, out var o, out _, out _));
-        Assert.Equal(TimeSpan.FromDays(30), o!.Retention);
-        Assert.Equal("data/", o.DataPath);
+        Assert.Equal(TimeSpan.FromDays(30), o!.Tsdb.Retention);
+        Assert.Equal("data/", o.Tsdb.Path);
         Assert.Equal(TimeSpan.FromMinutes(5), o.Engine.LookbackDelta);
         Assert.Equal(TimeSpan.FromMinutes(2), o.Engine.Timeout);
         Assert.Equal(50_000_000, o.Engine.MaxSamples);
@@ -34,8 +34,8 @@ public class FlagParserTests
     {
         var env = new Dictionary<string, string> { ["STRATA_STORAGE_TSDB_RETENTION_TIME"] = "7d", ["STRATA_STORAGE_TSDB_PATH"] = "/tmp/x" };
         Assert.Null(ServerOptions.TryCreate(["--storage.tsdb.path=/tmp/y"], env, out var o, out _, out _));
-        Assert.Equal(TimeSpan.FromDays(7), o!.Retention);
-        Assert.Equal("/tmp/y", o.DataPath);
+        Assert.Equal(TimeSpan.FromDays(7), o!.Tsdb.Retention);
+        Assert.Equal("/tmp/y", o.Tsdb.Path);
     }
 
     [Theory]
