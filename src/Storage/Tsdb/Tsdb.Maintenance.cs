@@ -91,7 +91,8 @@ public sealed partial class Tsdb
         var expired = new List<BlockHandle>();
         foreach (var h in _blocks)
         {
-            if (h.Block.Meta.MaxTime <= cutoff) expired.Add(h);
+            // As Prometheus: a block goes once its end is more than the retention behind (here: behind now).
+            if (h.Block.Meta.MaxTime < cutoff) expired.Add(h);
         }
         if (expired.Count > 0) ReplaceBlocks(expired, null, "past retention time");
 
