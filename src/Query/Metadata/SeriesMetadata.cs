@@ -37,7 +37,7 @@ public sealed class SeriesMetadata(ISeriesReader storage)
             foreach (var l in ls.AsSpan()) names.Add(l.Name);
         }
         var list = names.ToList();
-        list.Sort(StringComparer.Ordinal);
+        list.Sort(Utf8Order.Instance);
         return list;
     }
 
@@ -52,7 +52,7 @@ public sealed class SeriesMetadata(ISeriesReader storage)
             if (v != null) values.Add(v);
         }
         var list = values.ToList();
-        list.Sort(StringComparer.Ordinal);
+        list.Sort(Utf8Order.Instance);
         return list;
     }
 

@@ -135,7 +135,7 @@ public sealed class PostingsIndex
     {
         string[] names;
         lock (_lock) names = [.. _byName.Keys];
-        Array.Sort(names, StringComparer.Ordinal);
+        Array.Sort(names, Utf8Order.Instance);
         return names;
     }
 
@@ -148,7 +148,7 @@ public sealed class PostingsIndex
             if (!_byName.TryGetValue(name, out var dict)) return [];
             values = [.. dict.Keys];
         }
-        Array.Sort(values, StringComparer.Ordinal);
+        Array.Sort(values, Utf8Order.Instance);
         return values;
     }
 

@@ -29,7 +29,7 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
             if (i >= 0) list[i] = l;
             else list.Add(l);
         }
-        list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        list.Sort(static (a, b) => Utf8Order.CompareStrings(a.Name, b.Name));
         return new LabelSet(list.ToArray());
     }
 
@@ -84,20 +84,8 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
         return _hash;
     }
 
-    /// <summary>Prometheus's label-set order: pairwise by name, then value; a prefix sorts first.</summary>
-    public int CompareTo(LabelSet? other)
-    {
-        if (other is null) return 1;
-        int n = Math.Min(_labels.Length, other._labels.Length);
-        for (int i = 0; i < n; i++)
-        {
-            int c = string.CompareOrdinal(_labels[i].Name, other._labels[i].Name);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(_labels[i].Value, other._labels[i].Value);
-            if (c != 0) return c;
-        }
-        return _labels.Length.CompareTo(other._labels.Length);
-    }
+    /// <summary>Prometheus's label-set order (Go string order): pairwise by name, then value; a prefix sorts first.</summary>
+    public int CompareTo(LabelSet? other) => other is null ? 1 : Utf8Order.CompareLabels(this, other);
 
     /// <summary>Prometheus's text form: <c>name{a="b", c="d"}</c>.</summary>
     public override string ToString()

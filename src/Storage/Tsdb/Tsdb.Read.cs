@@ -139,7 +139,7 @@ public sealed partial class Tsdb : ISeriesReader
             Release(held);
         }
         var result = set.ToArray();
-        Array.Sort(result, StringComparer.Ordinal);
+        Array.Sort(result, Utf8Order.Instance);
         return result;
     }
 

@@ -48,11 +48,26 @@ internal sealed class WalCommitStore : ILogCommitManager
     /// <summary>Commits written through this store (FasterLog's and truncations).</summary>
     public long Commits { get; private set; }
 
+    /// <summary>
+    /// Called when a commit write fails. FasterLog runs <see cref="Commit"/> on its commit worker and
+    /// never completes that commit if it throws, so without this the failure would only show as
+    /// waiters that never return.
+    /// </summary>
+    public Action<Exception>? OnFailure { get; set; }
+
     public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
     {
         lock (_lock)
         {
-            WriteSlot(commitNum, commitMetadata);
+            try
+            {
+                WriteSlot(commitNum, commitMetadata);
+            }
+            catch (IOException e)
+            {
+                OnFailure?.Invoke(e);
+                throw;
+            }
             Commits++;
         }
     }

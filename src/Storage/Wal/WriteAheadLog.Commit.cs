@@ -16,15 +16,19 @@ public sealed partial class WriteAheadLog
 
     /// <summary>
     /// The group committer: one FasterLog commit at a time, covering everything enqueued when it
-    /// starts; waiters that arrive during a commit are served by the next one. With N writers each
-    /// waiting for its own entry, a commit therefore carries about N entries, and the commit rate
-    /// is bounded by the device's flush-plus-fsync latency, not by the number of writers.
+    /// starts; waiters that arrive during a commit are served by the next one. A commit costs two
+    /// synchronous writes (FasterLog's O_DIRECT|O_SYNC page flush, then the commit slot), about
+    /// 0.1 ms each on this VM's disk, so the commit rate is bounded by the device and by CPU, not
+    /// by the number of writers.
     /// </summary>
     /// <remarks>
-    /// Tried and dropped: FasterLog's own <c>Commit()</c> per waiter with the default commit policy
-    /// coalesces only commits issued while the tail has not moved, so concurrent writers still
-    /// issue one commit each. A strong commit is used here because it carries the cookie (next
-    /// sequence number), taken under the append lock so it matches the commit's tail exactly.
+    /// Measured with <c>WalGroupCommitBenchmarks</c> (8 writers, 22 KB entries, 2-core VM shared
+    /// with other builds): committing at once, the writers split into two cohorts of ~4 that
+    /// alternate (each waits for the commit in flight, then its own): 4.0 entries per commit,
+    /// 106 µs per acknowledged entry (208 MB/s). With <see cref="Gather"/> (50 µs quiet time) the
+    /// released cohort joins the next commit: 7.7 entries per commit, 82 µs (268 MB/s), p50 latency
+    /// 0.60 ms. A strong commit is used because it carries the cookie (next sequence number), taken
+    /// under the append lock so it matches the commit's tail exactly.
     /// </remarks>
     private async Task CommitLoopAsync()
     {
@@ -33,7 +37,9 @@ public sealed partial class WriteAheadLog
             await _wake.WaitAsync(_options.IdleCommitInterval).ConfigureAwait(false);
             Volatile.Write(ref _commitRequested, 0);
             bool stopping = _stopping;
-            if (!stopping) Gather();
+            // A lone writer gains nothing from waiting for others: gather only after a commit that
+            // carried more than one entry.
+            if (!stopping && _lastCommitEntries > 1) Gather();
             await _commitGate.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -88,15 +94,21 @@ public sealed partial class WriteAheadLog
 
     private async Task CommitOnceAsync()
     {
-        ValueTask<(bool Success, long Tail, long Num)> pending;
+        Task<(bool Success, long Tail, long Num)> pending;
         lock (_appendLock)
         {
             // The synchronous part of CommitStronglyAsync fixes the commit's tail; taking it under the
             // append lock makes the cookie's sequence number exactly the one after that tail.
-            pending = _log.CommitStronglyAsync(EncodeCookie(_nextSeq));
+            // One Task per commit (not per entry), so it can be raced against a commit-file failure.
+            pending = _log.CommitStronglyAsync(EncodeCookie(_nextSeq)).AsTask();
+            long entries = Interlocked.Read(ref _entries);
+            _lastCommitEntries = entries - _entriesAtLastCommit;
+            _entriesAtLastCommit = entries;
         }
         try
         {
+            // A failed commit-file write leaves FasterLog's commit pending forever.
+            if (!pending.IsCompleted && await Task.WhenAny(pending, _faulted.Task).ConfigureAwait(false) != pending) return;
             await pending.ConfigureAwait(false);
             Interlocked.Increment(ref _commits);
         }

@@ -43,6 +43,7 @@ public sealed partial class WriteAheadLog
     /// On the first bad entry it stops, cuts the log there and returns
     /// <see cref="WalReplayStatus.TornTail"/>; it never throws for corrupt data.
     /// </summary>
+    /// <exception cref="IOException">A device read failed; nothing is cut.</exception>
     /// <param name="fromAddress">
     /// An entry boundary: <see cref="BeginAddress"/>, an address <see cref="Enqueue"/> or a replay
     /// returned, or a <see cref="TailAddress"/>/<see cref="WalReplayResult.EndAddress"/> seen earlier
@@ -122,6 +123,12 @@ public sealed partial class WriteAheadLog
             {
                 has = iter.UnsafeGetNext(out p, out len, out address, out next);
             }
+            catch (FasterException e) when (IsReadFailure(e))
+            {
+                // The data may be fine: an I/O error must not cut the log
+                // (WalFaultTests.ReadErrorDuringReplayThrowsAndDoesNotCutTheLog).
+                throw new IOException($"reading the WAL at address {lastEnd} failed", e);
+            }
             catch (FasterException e)
             {
                 // FasterLog throws on a length that runs past its page or on an unwritten page.
@@ -184,6 +191,14 @@ public sealed partial class WriteAheadLog
         return offset != 0 && address == nextPage && offset + FasterRecordHeader + ((length + 3) & ~3) > pageSize;
     }
 
+    /// <summary>
+    /// FasterLog 2.6.5 reports a failed page read as a plain <see cref="FasterException"/> whose
+    /// message embeds the cancelled read (ScanIteratorBase.WaitForFrameLoad), with no inner
+    /// exception or error code; the message prefix is the only way to tell it from corruption.
+    /// </summary>
+    private static bool IsReadFailure(FasterException e) =>
+        e.InnerException != null || e.Message.StartsWith("Page read from storage failed", StringComparison.Ordinal);
+
     private static string? CheckFrame(ReadOnlySpan<byte> frame, out ulong seq)
     {
         seq = 0;
@@ -212,7 +227,7 @@ public sealed partial class WriteAheadLog
             _commitStore.WriteTruncation(begin, address, EncodeCookie(nextSeq));
             ZeroPageTail(_dir, _options, address);
             DeleteSegments(_dir, (address >> _options.SegmentSizeBits) + 1);
-            (_device, _log) = OpenFaster(_dir, _options, _commitStore);
+            (_device, _log) = OpenFaster(_dir, _options, _commitStore, _wrapDevice);
             _nextSeq = nextSeq;
         }
     }

@@ -161,6 +161,47 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task SigtermCheckpointsAndTheNextStartReadsIt()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "strata-sigterm-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            long t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000;
+            using (var proc = StartServer(dir, out string url))
+            {
+                using var http = new HttpClient { BaseAddress = new Uri(url) };
+                await WaitReady(http, proc);
+                var content = new ByteArrayContent(WriteRequests.V1(new TestSeries([("__name__", "sigterm_test")], [(t, 42)])));
+                content.Headers.ContentType = new MediaTypeHeaderValue(WriteRequests.V1ContentType);
+                Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("/api/v1/write", content)).StatusCode);
+                using var kill = Process.Start("kill", ["-TERM", proc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                await kill.WaitForExitAsync();
+                Assert.True(proc.WaitForExit(30_000), "no exit within 30 s of SIGTERM");
+                Assert.Equal(0, proc.ExitCode);
+            }
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "strata-wal"), "checkpoint.*"));
+            using (var proc = StartServer(dir, out string url))
+            {
+                using var http = new HttpClient { BaseAddress = new Uri(url) };
+                await WaitReady(http, proc);
+                var body = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/query?query=sigterm_test&time={(t + 1000) / 1000}")).RootElement;
+                Assert.Equal("42", body.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+                proc.Kill();
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private Process StartServer(string dir, out string url)
     {
         int port = FreePort();

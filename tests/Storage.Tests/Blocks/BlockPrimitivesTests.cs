@@ -1,3 +1,4 @@
+using Strata.Storage.Labels;
 using System.Text;
 using Strata.Storage.Blocks;
 

@@ -216,6 +216,34 @@ public sealed class TsdbTests : IDisposable
     }
 
     [Fact]
+    public async Task CorruptChunkIsCountedAndTheRestIsServed()
+    {
+        Directory.CreateDirectory(_dir);
+        var good = LabelSet.From(("__name__", "good"));
+        var bad = LabelSet.From(("__name__", "bad"));
+        var cg = new XorChunk();
+        var cb = new XorChunk();
+        for (int i = 0; i < 100; i++)
+        {
+            cg.Append(i * 60_000L, i);
+            cb.Append(i * 60_000L, -i);
+        }
+        var meta = BlockWriter.Write(_dir, 0, 2 * Hour, [new SeriesChunks(bad, [cb.Seal()]), new SeriesChunks(good, [cg.Seal()])]);
+        // The "bad" series sorts first, so its chunk is the first in the segment file: flip a data byte.
+        string segment = Path.Combine(_dir, meta.Ulid, "chunks", "000001");
+        var bytes = File.ReadAllBytes(segment);
+        bytes[8 + 1 + 1 + 20] ^= 0xFF;
+        File.WriteAllBytes(segment, bytes);
+
+        await using var db = await Strata.Storage.Tsdb.Tsdb.OpenAsync(Options() with { WalEnabled = false }, startMaintenance: false);
+        Assert.Equal(100, Read(db, good).Count);
+        Assert.True(db.Corruptions == 0);
+        Read(db, bad);
+        Assert.True(db.Corruptions > 0, "the corrupt chunk was not detected");
+        Assert.Equal(100, Read(db, good).Count);
+    }
+
+    [Fact]
     public async Task PromtoolReadsTheBlocksWeWrite()
     {
         const string promtool = "/usr/bin/promtool";

@@ -76,7 +76,7 @@ public class WalTornTailTests
         long last = written[^1].Address;
         string segment = Segment(dir.Path, last);
         // Up to the end of the frame: FasterLog's 4-byte alignment padding after it carries nothing.
-        long frameEnd = last + 4 + WriteAheadLog_FrameSize + written[^1].Entry.Length;
+        long frameEnd = last + 4 + FrameSize + written[^1].Entry.Length;
         Assert.True(frameEnd <= tail);
         for (long cut = last; cut < frameEnd; cut++)
         {
@@ -94,7 +94,7 @@ public class WalTornTailTests
         var pristine = Snapshot(dir.Path);
         long last = written[^1].Address;
         string segment = Segment(dir.Path, last);
-        long frameEnd = last + 4 + WriteAheadLog_FrameSize + written[^1].Entry.Length;
+        long frameEnd = last + 4 + FrameSize + written[^1].Entry.Length;
         for (long at = last; at < tail; at++)
         {
             var files = pristine.ToDictionary(p => p.Key, p => (byte[])p.Value.Clone());
@@ -108,7 +108,7 @@ public class WalTornTailTests
         }
     }
 
-    private const int WriteAheadLog_FrameSize = 12;
+    private const int FrameSize = 12;
 
     [Fact]
     public async Task CorruptEntryInTheMiddleCutsEverythingAfterIt()
@@ -119,7 +119,7 @@ public class WalTornTailTests
         long address = written[bad].Address;
         string segment = Segment(dir.Path, address);
         var seg = File.ReadAllBytes(segment);
-        seg[FileOffset(address) + 4 + WriteAheadLog_FrameSize + 20] ^= 0xFF; // inside the entry's records
+        seg[FileOffset(address) + 4 + FrameSize + 20] ^= 0xFF; // inside the entry's records
         File.WriteAllBytes(segment, seg);
         await CheckTornAsync(dir.Path, written, bad, address, "middle entry");
     }
@@ -141,7 +141,7 @@ public class WalTornTailTests
         // The first entry on the zeroed page may have started on the previous page only if it
         // straddled it, which FasterLog never does: the tear is at the page start or the end of the
         // last entry before it.
-        long tornAt = written[firstLost - 1].Address + 4 + ((WriteAheadLog_FrameSize + written[firstLost - 1].Entry.Length + 3) & ~3);
+        long tornAt = written[firstLost - 1].Address + 4 + ((FrameSize + written[firstLost - 1].Entry.Length + 3) & ~3);
         await CheckTornAsync(dir.Path, written, firstLost, tornAt, "zeroed page");
     }
 

@@ -1,14 +1,13 @@
-using Strata.Storage.Labels;
-
-namespace Strata.Storage.Blocks;
+namespace Strata.Storage.Labels;
 
 /// <summary>
 /// Go's string order (bytewise over UTF-8, i.e. code-point order) for .NET strings. The index
-/// format requires it for symbols, postings and series; it differs from
+/// format requires it for symbols, postings and series, and Prometheus orders label sets and API
+/// results by it. It differs from
 /// <see cref="StringComparer.Ordinal"/> (UTF-16 code units) only when a supplementary character
 /// (a surrogate pair) meets a character in U+E000..U+FFFF.
 /// </summary>
-internal sealed class Utf8Order : IComparer<string>, IComparer<LabelSet>
+public sealed class Utf8Order : IComparer<string>, IComparer<LabelSet>
 {
     public static readonly Utf8Order Instance = new();
 
