@@ -16,16 +16,17 @@ load=bench/Load/bin/Release/net10.0/Strata.Load
 start() { "$strata" --web.listen-address=127.0.0.1:19092 --storage.tsdb.path="$work/data" --log.level=info >>"$work/log" 2>&1 & echo $!; }
 ready() { local t0; t0=$(date +%s.%N); for _ in $(seq 1 6000); do curl -sf http://127.0.0.1:19092/-/ready >/dev/null && break; sleep 0.05; done; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
 rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status"; }
+gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 
 pid=$(start); ready >/dev/null
 "$load" --target http://127.0.0.1:19092/api/v1/write --series "$series" --points "$points" --concurrency 4 | tail -1
 echo "RSS with $series active series: $(rss "$pid") MiB ($(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) * 1024 / series )) B/series)"
-t0=$(date +%s.%N); kill -TERM "$pid"; wait "$pid" || true
+t0=$(date +%s.%N); kill -TERM "$pid"; gone "$pid"
 echo "clean shutdown (checkpoint) took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}') s"
 pid=$(start); echo "restart to ready after clean shutdown: $(ready) s"
 grep -h "Replayed checkpoint" "$work/log" | tail -1
 
 "$load" --target http://127.0.0.1:19092/api/v1/write --series "$series" --points "$points" --seed 2 --prefix again_ | tail -1
-kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+kill -KILL "$pid"; gone "$pid"
 pid=$(start); echo "restart to ready after kill -9: $(ready) s"
 grep -h "Replayed WAL" "$work/log" | tail -1 | sed -E 's/.*: ([0-9]+) entries, ([0-9]+) samples in ([0-9]+) ms/replayed \2 samples in \3 ms/' | awk '{print; if ($5 > 0) printf "WAL replay: %.1f M samples/s\n", $2 / $5 / 1000}'

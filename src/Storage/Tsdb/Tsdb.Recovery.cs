@@ -50,7 +50,7 @@ public sealed partial class Tsdb
     /// covers. Samples already persisted in blocks are skipped (out of bounds); a torn WAL tail is
     /// cut off, logged and counted.
     /// </summary>
-    private Task RecoverAsync()
+    private async Task RecoverAsync()
     {
         long blocksEnd = long.MinValue;
         foreach (var h in _blocks) blocksEnd = Math.Max(blocksEnd, h.Block.Meta.MaxTime);
@@ -72,7 +72,9 @@ public sealed partial class Tsdb
         // A crash between writing a block and the next checkpoint leaves its data in the older
         // checkpoint too: drop what the blocks already hold.
         if (blocksEnd != long.MinValue) Head.Truncate(blocksEnd);
-        return Task.CompletedTask;
+        // A checkpoint beyond the log's end (the WAL was lost or cut) must not let the next restart
+        // skip entries written from here on: checkpoint now at the actual tail.
+        if (from > _wal.TailAddress) await CheckpointAsync().ConfigureAwait(false);
     }
 
     /// <summary>Loads the newest checkpoint that reads cleanly; returns the WAL address to replay from.</summary>
@@ -120,9 +122,9 @@ public sealed partial class Tsdb
     /// older checkpoints. The snapshot is taken under the append lock, so the WAL after that address
     /// holds exactly the samples appended after the snapshot.
     /// </summary>
-    private Task CheckpointAsync()
+    private async Task CheckpointAsync()
     {
-        if (_wal == null) return Task.CompletedTask;
+        if (_wal == null) return;
         var sw = Stopwatch.StartNew();
         long address;
         List<(int Ref, LabelSet Labels, IReadOnlyList<Chunks.ChunkSnapshot> Chunks)> snapshot;
@@ -131,6 +133,9 @@ public sealed partial class Tsdb
             address = _wal.TailAddress;
             snapshot = Head.Snapshot();
         }
+        // The checkpoint names a WAL address to replay from; that address must be durable first, or
+        // a crash could leave the log shorter than the checkpoint says and later entries unreplayed.
+        await _wal.WaitForCommitAsync(address).ConfigureAwait(false);
         string path = Path.Combine(WalDir, CheckpointPrefix + address.ToString("D20", CultureInfo.InvariantCulture));
         CheckpointWriter.Write(path, address, snapshot);
         Log.CheckpointWritten(_logger, path, snapshot.Count, address, sw.ElapsedMilliseconds);
@@ -139,7 +144,6 @@ public sealed partial class Tsdb
         {
             if (!string.Equals(old, path, StringComparison.Ordinal)) File.Delete(old);
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>Applies replayed WAL records to the head.</summary>

@@ -1,26 +1,27 @@
 using System.Runtime.InteropServices;
 
-namespace Strata.Storage.Blocks;
+namespace Strata.Storage;
 
 /// <summary>
-/// Durability helpers for the write-to-temp, fsync, rename sequence that makes a block appear
-/// atomically (as Prometheus's <c>fileutil.Replace</c> does).
+/// Durability helpers .NET lacks: syncing a directory (so a created or renamed file's name survives a
+/// power loss, as Prometheus does after renaming a checkpoint or block directory), and the
+/// write-to-temp, fsync, rename sequence that makes a file appear atomically.
 /// </summary>
 internal static partial class FileSync
 {
-    /// <summary>
-    /// fsyncs a directory so that entries created or renamed in it survive a crash. .NET has no API for
-    /// this (opening a directory with FileStream is refused), so it calls open/fsync/close directly.
-    /// A no-op on Windows, where NTFS journals directory changes.
-    /// </summary>
+    private const int ORdonly = 0;
+    private const int ODirectory = 0x10000; // Linux x64/arm64
+
+    /// <summary>fsync(2) on the directory; a no-op where directories cannot be opened (Windows).</summary>
     public static void SyncDirectory(string dir)
     {
-        if (OperatingSystem.IsWindows()) return;
-        int fd = Open(dir, 0 /* O_RDONLY */);
-        if (fd < 0) throw new IOException($"open {dir} for fsync failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD()) return;
+        int flags = OperatingSystem.IsLinux() ? ORdonly | ODirectory : ORdonly;
+        int fd = Open(dir, flags);
+        if (fd < 0) throw new IOException($"cannot open directory {dir} to sync it (errno {Marshal.GetLastPInvokeError()})");
         try
         {
-            if (Fsync(fd) != 0) throw new IOException($"fsync {dir} failed: errno {Marshal.GetLastPInvokeError()}");
+            if (Fsync(fd) != 0) throw new IOException($"fsync of directory {dir} failed (errno {Marshal.GetLastPInvokeError()})");
         }
         finally
         {
