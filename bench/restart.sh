@@ -6,14 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+# Servers start in a subshell ($(start)), so they are not jobs of this shell: track their pids.
+trap 'for p in $(cat "$work/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 series=1000000; points=3
 while [ $# -gt 0 ]; do case "$1" in --series) series=$2; shift 2;; --points) points=$2; shift 2;; *) shift;; esac; done
 dotnet build -c Release src/Api -v q -nologo >/dev/null
 dotnet build -c Release bench/Load -v q -nologo >/dev/null
 strata=src/Api/bin/Release/net10.0/Strata
 load=bench/Load/bin/Release/net10.0/Strata.Load
-start() { "$strata" --web.listen-address=127.0.0.1:19092 --storage.tsdb.path="$work/data" --log.level=info >>"$work/log" 2>&1 & echo $!; }
+start() { "$strata" --web.listen-address=127.0.0.1:19092 --storage.tsdb.path="$work/data" --log.level=info >>"$work/log" 2>&1 & echo $! >>"$work/pids"; echo $!; }
 ready() { local t0; t0=$(date +%s.%N); for _ in $(seq 1 6000); do curl -sf http://127.0.0.1:19092/-/ready >/dev/null && break; sleep 0.05; done; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
 rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status"; }
 gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
