@@ -204,7 +204,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
 
     private Process StartServer(string dir, out string url)
     {
-        int port = FreePort();
+        int port = Ports.Free();
         url = $"http://127.0.0.1:{port}";
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Strata"))
         {
@@ -247,10 +247,4 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         throw new TimeoutException("server not ready after 60 s");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

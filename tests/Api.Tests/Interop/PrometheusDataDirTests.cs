@@ -30,7 +30,7 @@ public class PrometheusDataDirTests(ITestOutputHelper output)
         Directory.CreateDirectory(dir);
         string config = Path.Combine(dir, "..", Path.GetFileName(dir) + ".yml");
         File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
-        int port = FreePort();
+        int port = Ports.Free();
         var psi = new ProcessStartInfo(PrometheusBin) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { $"--config.file={config}", $"--storage.tsdb.path={dir}", $"--web.listen-address=127.0.0.1:{port}", "--web.enable-remote-write-receiver" })
             psi.ArgumentList.Add(a);
@@ -127,10 +127,4 @@ public class PrometheusDataDirTests(ITestOutputHelper output)
         throw new TimeoutException("prometheus not ready");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

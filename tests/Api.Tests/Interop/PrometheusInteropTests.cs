@@ -29,8 +29,8 @@ public class PrometheusInteropTests(ITestOutputHelper output)
 
         await using var server = new Endpoints.AsyncDisposer(await ServerFixture.StartAsync());
         var strataAddress = new Uri(server.Fixture.Server.Url).Authority;
-        int nodePort = FreePort();
-        int promPort = FreePort();
+        int nodePort = Ports.Free();
+        int promPort = Ports.Free();
         string work = Path.Combine(Path.GetTempPath(), "strata-interop-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
 
@@ -122,12 +122,6 @@ public class PrometheusInteropTests(ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     internal static string RepoRoot()
     {
