@@ -18,6 +18,27 @@ public sealed partial class Head
         if (found != null) return found;
         var pairs = new Label[labels.Count];
         for (int i = 0; i < pairs.Length; i++) pairs[i] = Index.Intern(labels[i].Name, labels[i].Value);
+        return CreateWithRef(reference, new LabelSet(pairs), key, hash);
+    }
+
+    /// <summary>
+    /// <see cref="CreateWithRef(int, LabelSet)"/> for labels given as UTF-8 ranges (checkpoint and WAL
+    /// records): no strings are allocated for names and values the index already holds.
+    /// </summary>
+    public MemSeries CreateWithRef(int reference, ReadOnlySpan<byte> buffer, ReadOnlySpan<Utf8Label> labels)
+    {
+        byte[] key = new byte[SeriesKey.Size(labels)];
+        SeriesKey.Write(buffer, labels, key);
+        ulong hash = SeriesKey.Hash(key);
+        var found = Find(key, hash);
+        if (found != null) return found;
+        var pairs = new Label[labels.Length];
+        for (int i = 0; i < pairs.Length; i++) pairs[i] = Index.Intern(labels[i].Name(buffer), labels[i].Value(buffer));
+        return CreateWithRef(reference, new LabelSet(pairs), key, hash);
+    }
+
+    private MemSeries CreateWithRef(int reference, LabelSet interned, byte[] key, ulong hash)
+    {
         var stripe = _stripes[(int)(hash & (ulong)(_stripes.Length - 1))];
         MemSeries series;
         lock (stripe.Lock)
@@ -28,7 +49,7 @@ public sealed partial class Head
                 if (key.AsSpan().SequenceEqual(s.Key)) return s;
             }
             if (GetById(reference) != null) throw new InvalidOperationException($"series ref {reference} is already taken");
-            series = new MemSeries(reference, new LabelSet(pairs), key, hash) { NextSameHash = first, Logged = true };
+            series = new MemSeries(reference, interned, key, hash) { NextSameHash = first, Logged = true };
             Publish(series);
             stripe.ByHash[hash] = series;
             int last;

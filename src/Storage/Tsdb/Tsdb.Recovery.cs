@@ -99,7 +99,7 @@ public sealed partial class Tsdb
                 var restored = new List<(MemSeries, Chunks.ChunkSnapshot[])>();
                 while (reader!.MoveNext())
                 {
-                    var series = Head.CreateWithRef(reader.SeriesRef, reader.ToLabelSet());
+                    var series = Head.CreateWithRef(reader.SeriesRef, reader.LabelBuffer, reader.Labels);
                     restored.Add((series, reader.ToChunkSnapshots()));
                 }
                 if (!reader.Result.IsOk)
@@ -159,13 +159,8 @@ public sealed partial class Tsdb
             Samples = self.Samples;
         }
 
-        public readonly void OnSeries(int seriesRef, ReadOnlySpan<byte> buffer, ReadOnlySpan<Utf8Label> labels)
-        {
-            var pairs = new Label[labels.Length];
-            for (int i = 0; i < pairs.Length; i++)
-                pairs[i] = new Label(Utf8Labels.Decode(labels[i].Name(buffer)), Utf8Labels.Decode(labels[i].Value(buffer)));
-            _byRef[seriesRef] = head.CreateWithRef(seriesRef, new LabelSet(pairs));
-        }
+        public readonly void OnSeries(int seriesRef, ReadOnlySpan<byte> buffer, ReadOnlySpan<Utf8Label> labels) =>
+            _byRef[seriesRef] = head.CreateWithRef(seriesRef, buffer, labels);
 
         public void OnSample(int seriesRef, long timestamp, double value)
         {
