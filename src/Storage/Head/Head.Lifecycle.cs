@@ -179,7 +179,7 @@ public sealed partial class Head
             if (chunks.Count == 0) return;
             bool inside = true;
             foreach (var c in chunks) inside &= c.MinTime >= mint && c.MaxTime < maxt;
-            ChunkSnapshot[] final = !inside || ChunkMerger.Overlaps(chunks.ToArray())
+            ChunkSnapshot[] final = !inside || ChunkMerger.Overlaps(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chunks))
                 ? [.. ChunkMerger.Merge(Clip(chunks, mint, maxt), Options.SamplesPerChunk)]
                 : [.. chunks];
             if (final.Length > 0) result.Add(new SeriesChunks(s.Labels, final));

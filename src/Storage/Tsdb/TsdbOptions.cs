@@ -22,9 +22,8 @@ public sealed record TsdbOptions
     /// <summary>How often block cutting, compaction and retention run.</summary>
     public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Largest compacted block: 10 % of retention, at most 31 days (Prometheus's rule).</summary>
-    public long MaxBlockDurationMs => Math.Max(Head.ChunkRangeMs,
-        Math.Min((long)(Retention.TotalMilliseconds / 10), 31L * 24 * 3600 * 1000));
+    /// <summary>Largest compacted block: Prometheus's rule (10 % of retention, at most 31 days), never below the block range.</summary>
+    public long MaxBlockDurationMs => Math.Max(Head.ChunkRangeMs, Blocks.CompactionPlanner.MaxBlockDuration((long)Retention.TotalMilliseconds));
 
     public void Validate()
     {
