@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Strata.TestSupport.Prompb;
 using V2 = Strata.TestSupport.WriteV2;
@@ -68,9 +69,17 @@ public static class WriteRequests
 /// <summary>Finds ../shared (the conformance files and specs) next to the checkout, if present.</summary>
 public static class SharedDir
 {
-    public static string? Find()
+    public static string? Find() =>
+        // Builds with --artifacts-path put the binaries outside the checkout, where walking up from
+        // them finds nothing; this source file's compile-time path still points into the checkout.
+        FindFrom(AppContext.BaseDirectory) ?? FindFrom(Path.GetDirectoryName(ThisFile()));
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
+
+    private static string? FindFrom(string? start)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        if (string.IsNullOrEmpty(start) || !Directory.Exists(start)) return null;
+        var dir = new DirectoryInfo(start);
         for (; dir != null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared");

@@ -6,7 +6,7 @@ using Strata.Query.PromQL;
 
 namespace Strata.Api.Endpoints;
 
-/// <summary><c>/api/v1/query</c> and <c>/api/v1/query_range</c> over GET and form POST.</summary>
+/// <summary><c>/api/v1/query</c>, <c>/api/v1/query_range</c>, <c>/api/v1/format_query</c> and <c>/api/v1/parse_query</c> over GET and form POST.</summary>
 public static class QueryEndpoints
 {
     private const string TruncatedWarning = "results truncated due to limit";
@@ -15,6 +15,8 @@ public static class QueryEndpoints
     {
         app.MapMethods("/api/v1/query", ["GET", "POST"], (HttpContext ctx) => Instant(ctx, engine, clock));
         app.MapMethods("/api/v1/query_range", ["GET", "POST"], (HttpContext ctx) => Range(ctx, engine));
+        app.MapMethods("/api/v1/format_query", ["GET", "POST"], FormatQuery);
+        app.MapMethods("/api/v1/parse_query", ["GET", "POST"], ParseQuery);
     }
 
     private static async Task Instant(HttpContext ctx, PromQLEngine engine, TimeProvider clock)
@@ -46,13 +48,7 @@ public static class QueryEndpoints
             await ApiResponse.Error(ctx, e.Type, e.Message);
             return;
         }
-        var warnings = Truncate(result, limit);
-        await ApiResponse.Success(ctx, w =>
-        {
-            w.WriteStartObject();
-            PromJson.WriteQueryData(w, result);
-            w.WriteEndObject();
-        }, warnings);
+        await Respond(ctx, p, result, limit);
     }
 
     private static async Task Range(HttpContext ctx, PromQLEngine engine)
@@ -112,13 +108,49 @@ public static class QueryEndpoints
             await ApiResponse.Error(ctx, e.Type, e.Message);
             return;
         }
-        var warnings = Truncate(result, limit);
-        await ApiResponse.Success(ctx, w =>
+        await Respond(ctx, p, result, limit);
+    }
+
+    /// <summary>The success envelope: result, optional <c>stats</c>, then annotations split into warnings and infos.</summary>
+    private static Task Respond(HttpContext ctx, ApiParams p, QueryValue result, int limit)
+    {
+        var warnings = new List<string>();
+        var infos = new List<string>();
+        foreach (var a in result.Annotations)
+        {
+            (a.Level == AnnotationLevel.Warning ? warnings : infos).Add(a.Message);
+        }
+        if (Truncate(result, limit)) warnings.Add(TruncatedWarning);
+        bool stats = p.Get("stats") is { Length: > 0 } st && st != "false";
+        return ApiResponse.Success(ctx, w =>
         {
             w.WriteStartObject();
             PromJson.WriteQueryData(w, result);
+            if (stats) PromJson.WriteStats(w, result.Stats);
             w.WriteEndObject();
-        }, warnings);
+        }, warnings, infos);
+    }
+
+    private static async Task FormatQuery(HttpContext ctx)
+    {
+        var p = await ApiParams.ReadAsync(ctx.Request);
+        if (!TryParse(p.Get("query") ?? "", out var expr, out string? error))
+        {
+            await ApiResponse.InvalidParam(ctx, "query", error!);
+            return;
+        }
+        await ApiResponse.Success(ctx, w => w.WriteStringValue(PromQLPrinter.Prettify(expr!)));
+    }
+
+    private static async Task ParseQuery(HttpContext ctx)
+    {
+        var p = await ApiParams.ReadAsync(ctx.Request);
+        if (!TryParse(p.Get("query") ?? "", out var expr, out string? error))
+        {
+            await ApiResponse.InvalidParam(ctx, "query", error!);
+            return;
+        }
+        await ApiResponse.Success(ctx, w => AstJson.Write(w, expr!));
     }
 
     private static bool TryParse(string query, out Expr? expr, out string? error)
@@ -150,24 +182,33 @@ public static class QueryEndpoints
                 name = "timeout";
                 return false;
             }
-            settings = new QuerySettings(d > TimeSpan.Zero ? d : null);
+            settings = settings with { Timeout = d > TimeSpan.Zero ? d : null };
+        }
+        if (p.Get("lookback_delta") is { } lb)
+        {
+            if (!ApiTime.TryParseDuration(lb, out var d, out reason))
+            {
+                name = "lookback_delta";
+                return false;
+            }
+            settings = settings with { LookbackDelta = d > TimeSpan.Zero ? d : null };
         }
         return MetadataEndpoints.TryParseLimit(p, out limit, out name, out reason);
     }
 
-    private static List<string>? Truncate(QueryValue value, int limit)
+    private static bool Truncate(QueryValue value, int limit)
     {
-        if (limit <= 0) return null;
+        if (limit <= 0) return false;
         if (value is VectorResult v && v.Samples.Count > limit)
         {
             v.Samples.RemoveRange(limit, v.Samples.Count - limit);
-            return [TruncatedWarning];
+            return true;
         }
         if (value is MatrixResult m && m.Series.Count > limit)
         {
             m.Series.RemoveRange(limit, m.Series.Count - limit);
-            return [TruncatedWarning];
+            return true;
         }
-        return null;
+        return false;
     }
 }

@@ -7,8 +7,8 @@ namespace Strata.Api.Http;
 /// <summary>Writes Prometheus-envelope JSON responses straight into the response pipe.</summary>
 public static class ApiResponse
 {
-    /// <summary>Writes <c>{"status":"success","data":&lt;writeData&gt;,"warnings":[...]}</c>.</summary>
-    public static async Task Success(HttpContext ctx, Action<Utf8JsonWriter> writeData, IReadOnlyList<string>? warnings = null)
+    /// <summary>Writes <c>{"status":"success","data":&lt;writeData&gt;,"warnings":[...],"infos":[...]}</c>; empty lists are left out.</summary>
+    public static async Task Success(HttpContext ctx, Action<Utf8JsonWriter> writeData, IReadOnlyList<string>? warnings = null, IReadOnlyList<string>? infos = null)
     {
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
@@ -18,7 +18,8 @@ public static class ApiResponse
             w.WriteString("status", "success");
             w.WritePropertyName("data");
             writeData(w);
-            PromJson.WriteWarnings(w, warnings);
+            PromJson.WriteAnnotations(w, "warnings", warnings);
+            PromJson.WriteAnnotations(w, "infos", infos);
             w.WriteEndObject();
         }
         await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);

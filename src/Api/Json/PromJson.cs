@@ -98,13 +98,37 @@ public static class PromJson
         }
     }
 
-    public static void WriteWarnings(Utf8JsonWriter w, IReadOnlyList<string>? warnings)
+    /// <summary>Writes <c>"warnings"</c> or <c>"infos"</c> when there are any (at most 10, as Prometheus caps them).</summary>
+    public static void WriteAnnotations(Utf8JsonWriter w, string key, IReadOnlyList<string>? items)
     {
-        if (warnings == null || warnings.Count == 0) return;
-        w.WritePropertyName("warnings");
+        if (items == null || items.Count == 0) return;
+        w.WritePropertyName(key);
         w.WriteStartArray();
-        for (int i = 0; i < warnings.Count && i < 10; i++) w.WriteStringValue(warnings[i]);
+        for (int i = 0; i < items.Count && i < 10; i++) w.WriteStringValue(items[i]);
         w.WriteEndArray();
+    }
+
+    /// <summary>The <c>stats</c> object of a query response (Prometheus's field names; times in seconds).</summary>
+    public static void WriteStats(Utf8JsonWriter w, QueryStats stats)
+    {
+        w.WritePropertyName("stats");
+        w.WriteStartObject();
+        w.WritePropertyName("timings");
+        w.WriteStartObject();
+        double eval = stats.EvalTime.TotalSeconds;
+        w.WriteNumber("evalTotalTime", eval);
+        w.WriteNumber("resultSortTime", 0);
+        w.WriteNumber("queryPreparationTime", 0);
+        w.WriteNumber("innerEvalTime", eval);
+        w.WriteNumber("execQueueTime", stats.QueueTime.TotalSeconds);
+        w.WriteNumber("execTotalTime", eval + stats.QueueTime.TotalSeconds);
+        w.WriteEndObject();
+        w.WritePropertyName("samples");
+        w.WriteStartObject();
+        w.WriteNumber("totalQueryableSamples", stats.TotalSamples);
+        w.WriteNumber("peakSamples", stats.TotalSamples);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     public static string ErrorTypeName(ErrorType t) => t switch

@@ -41,13 +41,18 @@ public sealed class PromQLEngine
     public QueryValue Instant(Expr expr, long time, QuerySettings settings, CancellationToken ct)
     {
         using var ctx = Begin(settings, ct);
-        return expr.Kind switch
+        var frame = new QueryFrame(_storage, ctx, time, time, 0);
+        var ev = new Evaluator(frame, time, time, 0);
+        QueryValue result = expr.Kind switch
         {
-            ValueKind.Scalar => new ScalarResult(time, EvalScalar(expr, ctx)),
-            ValueKind.String => new StringResult(time, ((StringLiteral)Unwrap(expr)).Value),
-            ValueKind.Matrix => EvalMatrixAt(Unwrap(expr), time, ctx),
-            _ => ToVector(EvalSteps(expr, time, time, 1, ctx), time),
+            ValueKind.Scalar => new ScalarResult(time, ev.EvalScalar(expr)[0]),
+            ValueKind.String => new StringResult(time, ev.EvalString(expr)),
+            ValueKind.Matrix => CheckUnique(ev.EvalMatrixResult(expr)),
+            _ => ToVector(ev.Finish(ev.EvalVector(expr)), time),
         };
+        result.Annotations = frame.Annotations;
+        result.Stats = ctx.Stats();
+        return result;
     }
 
     /// <summary>Evaluates at start, start+step, ... ≤ end (ms); the result is always a matrix.</summary>
@@ -58,167 +63,84 @@ public sealed class PromQLEngine
             string kind = expr.Kind == ValueKind.Matrix ? "range vector" : "string";
             throw new QueryException(ErrorType.BadData, $"invalid expression type \"{kind}\" for range query, must be Scalar or instant Vector");
         }
+        if (step <= 0) throw new QueryException(ErrorType.BadData, "zero or negative query resolution step widths are not accepted. Try a positive integer");
         using var ctx = Begin(settings, ct);
+        var frame = new QueryFrame(_storage, ctx, start, end, step);
+        var ev = new Evaluator(frame, start, end, step);
+        List<SeriesPoints> series;
         if (expr.Kind == ValueKind.Scalar)
         {
-            double v = EvalScalar(expr, ctx);
-            int n = (int)((end - start) / step) + 1;
-            var ts = new long[n];
-            var vs = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                ts[i] = start + i * step;
-                vs[i] = v;
-            }
-            return new MatrixResult([new SeriesPoints(LabelSet.Empty, ts, vs, n)]);
+            var v = ev.EvalScalar(expr);
+            var ts = new long[v.Length];
+            for (int i = 0; i < ts.Length; i++) ts[i] = start + i * step;
+            series = [new SeriesPoints(LabelSet.Empty, ts, v, v.Length)];
         }
-        var result = EvalSteps(expr, start, end, step, ctx);
-        result.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
-        return new MatrixResult(result);
+        else
+        {
+            var rows = ev.Finish(ev.EvalVector(expr));
+            series = new List<SeriesPoints>(rows.Count);
+            foreach (var r in rows)
+            {
+                int n = r.CountPresent();
+                if (n == 0) continue;
+                var ts = new long[n];
+                var vs = new double[n];
+                int j = 0;
+                for (int k = 0; k < ev.Steps; k++)
+                {
+                    if (!r.Present[k]) continue;
+                    ts[j] = start + k * step;
+                    vs[j] = r.Values[k];
+                    j++;
+                }
+                series.Add(new SeriesPoints(r.VisibleLabels(), ts, vs, n));
+            }
+            series.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
+            for (int i = 1; i < series.Count; i++)
+            {
+                if (series[i].Labels.Equals(series[i - 1].Labels)) throw SameLabelset();
+            }
+        }
+        return new MatrixResult(series) { Annotations = frame.Annotations, Stats = ctx.Stats() };
     }
 
     private EvalContext Begin(QuerySettings settings, CancellationToken ct)
     {
         var timeout = settings.Timeout is { } t && t < Options.Timeout ? t : Options.Timeout;
+        long queued = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!_slots.Wait(timeout, ct)) throw new QueryException(ErrorType.Timeout, "query timed out waiting for a free query slot");
-        return new EvalContext(this, settings, timeout, ct);
+        return new EvalContext(this, settings, timeout, ct, System.Diagnostics.Stopwatch.GetElapsedTime(queued));
     }
 
-    private static Expr Unwrap(Expr e)
-    {
-        while (e is ParenExpr p) e = p.Inner;
-        return e;
-    }
+    private static QueryException SameLabelset() => new(ErrorType.Execution, "vector cannot contain metrics with the same labelset");
 
-    private double EvalScalar(Expr expr, EvalContext ctx)
+    private static VectorResult ToVector(List<StepSeries> rows, long time)
     {
-        switch (Unwrap(expr))
+        var samples = new List<VectorSample>(rows.Count);
+        var seen = new HashSet<LabelSet>();
+        foreach (var r in rows)
         {
-            case NumberLiteral n:
-                return n.Value;
-            case UnaryExpr u:
-                double x = EvalScalar(u.Inner, ctx);
-                return u.Negate ? -x : x;
-            case BinaryExpr b when b.Lhs.Kind == ValueKind.Scalar && b.Rhs.Kind == ValueKind.Scalar:
-                return ScalarArithmetic.Apply(b.Op, EvalScalar(b.Lhs, ctx), EvalScalar(b.Rhs, ctx), b.ReturnBool);
-            case var other:
-                throw Unsupported(other);
-        }
-    }
-
-    private static QueryException Unsupported(Expr e) =>
-        new(ErrorType.Execution, $"expression type {e.GetType().Name} is not supported by this version of the engine yet");
-
-    private static VectorResult ToVector(List<SeriesPoints> steps, long time)
-    {
-        var samples = new List<VectorSample>(steps.Count);
-        foreach (var s in steps)
-        {
-            if (s.Count > 0) samples.Add(new VectorSample(s.Labels, time, s.Values[0]));
+            if (!r.Present[0]) continue;
+            var labels = r.VisibleLabels();
+            if (!seen.Add(labels)) throw SameLabelset();
+            samples.Add(new VectorSample(labels, time, r.Values[0]));
         }
         return new VectorResult(samples);
     }
 
-    /// <summary>Evaluates an instant-vector expression at every step; series without points are dropped.</summary>
-    private List<SeriesPoints> EvalSteps(Expr expr, long start, long end, long step, EvalContext ctx)
+    private static MatrixResult CheckUnique(MatrixResult m)
     {
-        return Unwrap(expr) switch
+        var seen = new HashSet<LabelSet>();
+        foreach (var s in m.Series)
         {
-            VectorSelector vs => SelectSteps(vs, start, end, step, ctx),
-            var other => throw Unsupported(other),
-        };
-    }
-
-    /// <summary>
-    /// The selector path: one pass over each matching series' samples for all steps. Steps are
-    /// ascending, so the newest sample at or before each step is found by advancing one iterator.
-    /// </summary>
-    internal List<SeriesPoints> SelectSteps(VectorSelector vs, long start, long end, long step, EvalContext ctx)
-    {
-        long lookback = (long)Options.LookbackDelta.TotalMilliseconds;
-        long offset = vs.Offset.Milliseconds;
-        bool pinned = vs.At != AtKind.None;
-        long pinnedTime = vs.At switch { AtKind.Start => start, AtKind.End => end, _ => vs.AtMs } - offset;
-        long firstEval = pinned ? pinnedTime : start - offset;
-        long lastEval = pinned ? pinnedTime : end - offset;
-
-        var series = _storage.Select(vs.Matchers, firstEval - lookback + 1, lastEval);
-        int steps = (int)((end - start) / step) + 1;
-        var result = new List<SeriesPoints>(series.Count);
-        foreach (var s in series)
-        {
-            ctx.CheckCancelled();
-            var ts = new long[steps];
-            var vals = new double[steps];
-            int n = 0;
-            var it = s.Iterator();
-            bool has = it.MoveNext();
-            long lastT = long.MinValue;
-            ulong lastBits = 0;
-            bool any = false;
-            for (int k = 0; k < steps; k++)
-            {
-                long t = start + k * step;
-                long te = pinned ? pinnedTime : t - offset;
-                while (has && it.Timestamp <= te)
-                {
-                    lastT = it.Timestamp;
-                    lastBits = BitConverter.DoubleToUInt64Bits(it.Value);
-                    any = true;
-                    has = it.MoveNext();
-                }
-                if (any && lastT > te - lookback && lastBits != StaleNaNBits)
-                {
-                    ts[n] = t;
-                    vals[n] = BitConverter.UInt64BitsToDouble(lastBits);
-                    n++;
-                }
-            }
-            if (it.Failed) throw new QueryException(ErrorType.Internal, $"corrupt chunk in series {s.Labels}");
-            if (n == 0) continue;
-            ctx.AddSamples(n);
-            result.Add(new SeriesPoints(s.Labels, ts, vals, n));
+            if (!seen.Add(s.Labels)) throw SameLabelset();
         }
-        return result;
-    }
-
-    /// <summary>A range vector at one instant: raw samples in (t - range, t], stale markers left out.</summary>
-    private MatrixResult EvalMatrixAt(Expr expr, long time, EvalContext ctx)
-    {
-        if (expr is not MatrixSelector ms) throw Unsupported(expr);
-        var vs = ms.Selector;
-        long te = vs.At switch { AtKind.None => time, AtKind.Start or AtKind.End => time, _ => vs.AtMs } - vs.Offset.Milliseconds;
-        long range = ms.Range.Milliseconds;
-        var series = _storage.Select(vs.Matchers, te - range + 1, te);
-        var result = new List<SeriesPoints>(series.Count);
-        foreach (var s in series)
-        {
-            ctx.CheckCancelled();
-            var ts = new List<long>();
-            var vals = new List<double>();
-            var it = s.Iterator();
-            if (it.Seek(te - range + 1))
-            {
-                do
-                {
-                    if (it.Timestamp > te) break;
-                    if (BitConverter.DoubleToUInt64Bits(it.Value) == StaleNaNBits) continue;
-                    ts.Add(it.Timestamp);
-                    vals.Add(it.Value);
-                }
-                while (it.MoveNext());
-            }
-            if (it.Failed) throw new QueryException(ErrorType.Internal, $"corrupt chunk in series {s.Labels}");
-            if (ts.Count == 0) continue;
-            ctx.AddSamples(ts.Count);
-            result.Add(new SeriesPoints(s.Labels, [.. ts], [.. vals], ts.Count));
-        }
-        return new MatrixResult(result);
+        return m;
     }
 }
 
 /// <summary>Per-request settings from the API (<c>timeout</c>, <c>lookback_delta</c> overrides).</summary>
-public readonly record struct QuerySettings(TimeSpan? Timeout = null);
+public readonly record struct QuerySettings(TimeSpan? Timeout = null, TimeSpan? LookbackDelta = null);
 
 /// <summary>Per-query state: deadline, cancellation and the loaded-samples budget.</summary>
 internal sealed class EvalContext : IDisposable
@@ -228,8 +150,12 @@ internal sealed class EvalContext : IDisposable
     private readonly CancellationToken _caller;
     private long _samples;
 
-    public EvalContext(PromQLEngine engine, QuerySettings settings, TimeSpan timeout, CancellationToken caller)
+    private readonly TimeSpan _queueTime;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public EvalContext(PromQLEngine engine, QuerySettings settings, TimeSpan timeout, CancellationToken caller, TimeSpan queueTime)
     {
+        _queueTime = queueTime;
         _engine = engine;
         Settings = settings;
         _caller = caller;
@@ -238,6 +164,13 @@ internal sealed class EvalContext : IDisposable
     }
 
     public QuerySettings Settings { get; }
+
+    public EngineOptions Options => _engine.Options;
+
+    /// <summary>The lookback delta for this query: the request's override or the engine default.</summary>
+    public long LookbackMs => (long)(Settings.LookbackDelta ?? _engine.Options.LookbackDelta).TotalMilliseconds;
+
+    public QueryStats Stats() => new(_samples, _queueTime, System.Diagnostics.Stopwatch.GetElapsedTime(_started));
 
     public void CheckCancelled()
     {

@@ -5,7 +5,18 @@ namespace Strata.Query.Engine;
 /// <summary>The result of evaluating a query: one of the four PromQL value kinds.</summary>
 public abstract class QueryValue
 {
+    /// <summary>Warnings and infos produced while evaluating; empty when there are none.</summary>
+    public IReadOnlyList<Annotation> Annotations { get; set; } = [];
+
+    /// <summary>What the evaluation cost (the API's <c>stats</c> parameter).</summary>
+    public QueryStats Stats { get; set; }
 }
+
+/// <summary>
+/// Query cost: samples read from storage (an upper bound of what was held at once, which Prometheus
+/// reports as peakSamples) and time spent waiting for a query slot and evaluating.
+/// </summary>
+public readonly record struct QueryStats(long TotalSamples, TimeSpan QueueTime, TimeSpan EvalTime);
 
 /// <summary>A scalar at a time.</summary>
 public sealed class ScalarResult(long timestamp, double value) : QueryValue
@@ -46,3 +57,16 @@ public sealed class MatrixResult(List<SeriesPoints> series) : QueryValue
 {
     public List<SeriesPoints> Series { get; } = series;
 }
+
+/// <summary>Severity of a query annotation (Prometheus returns them as <c>warnings</c> and <c>infos</c>).</summary>
+public enum AnnotationLevel : byte
+{
+    Warning,
+    Info,
+}
+
+/// <summary>
+/// A non-fatal note about a query's result. <see cref="Message"/> is the rendered text Prometheus shows,
+/// e.g. <c>PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "x" (1:6)</c>.
+/// </summary>
+public readonly record struct Annotation(AnnotationLevel Level, string Message);

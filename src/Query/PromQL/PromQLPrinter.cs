@@ -376,6 +376,9 @@ public static class PromQLPrinter
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
+    /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>, as Prometheus prints number literals in its AST JSON.</summary>
+    public static string FormatFloat(double v) => GoText.FormatFloat(v);
+
     /// <summary>The PromQL spelling of a binary operator (<c>+</c>, <c>atan2</c>, <c>unless</c>, ...).</summary>
     public static string OperatorName(BinaryOp op) => Parser.OperatorName(op);
 }
