@@ -7,6 +7,7 @@
 # Load options (--series, --points, --batch, --concurrency, --seed) go to bench/Load, the rest to
 # bench/QueryCompare (which has the final say, so e.g. --end or --queries may be overridden).
 # ARTIFACTS=/some/dir builds with --artifacts-path there instead of the projects' bin/ folders.
+# KEEP=1 leaves both servers running after the comparison (until Ctrl-C) to investigate differences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -19,14 +20,18 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "compare-query: $*" >&2; exit 1; }
 
-load_args=(--series 20000 --points 480)
+series=20000; points=480
+load_args=()
 qc_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --series|--points|--batch|--concurrency|--seed) [ $# -ge 2 ] || fail "$1 needs a value"; load_args+=("$1" "$2"); shift 2;;
+    --series) [ $# -ge 2 ] || fail "$1 needs a value"; series=$2; shift 2;;
+    --points) [ $# -ge 2 ] || fail "$1 needs a value"; points=$2; shift 2;;
+    --batch|--concurrency|--seed) [ $# -ge 2 ] || fail "$1 needs a value"; load_args+=("$1" "$2"); shift 2;;
     *) qc_args+=("$1"); shift;;
   esac
 done
+load_args=(--series "$series" --points "$points" "${load_args[@]}")
 
 strata_port=19090; prom_port=19091; tee_port=19092
 for port in $strata_port $prom_port $tee_port; do
@@ -59,26 +64,21 @@ pids+=($!)
 prometheus --web.listen-address=127.0.0.1:$prom_port --storage.tsdb.path="$work/prom" --web.enable-remote-write-receiver \
   --config.file=/dev/null --log.level=warn 2>"$work/prom.log" &
 pids+=($!)
-wait_ready() {  # url, name, pid
+wait_ready() {  # url, name, pid, expected HTTP status (servers answer 503 on -/ready while starting)
   for _ in $(seq 1 300); do
-    curl -s -o /dev/null "$1" && return 0
-    kill -0 "$3" 2>/dev/null || { [ -f "$work/prom.log" ] && tail -5 "$work/prom.log" >&2; fail "$2 exited during startup"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = "$4" ] && return 0
+    kill -0 "$3" 2>/dev/null || { tail -5 "$work/prom.log" "$work/tee.log" 2>/dev/null >&2; fail "$2 exited during startup"; }
     sleep 0.2
   done
   fail "$2 not ready after 60 s"
 }
-wait_ready "http://127.0.0.1:$strata_port/-/ready" Strata "${pids[0]}"
-wait_ready "http://127.0.0.1:$prom_port/-/ready" Prometheus "${pids[1]}"
-# -/ready answers 503 while starting; poll until it is 200.
-for port in $strata_port $prom_port; do
-  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/-/ready" && break; sleep 0.2; done
-  curl -sf -o /dev/null "http://127.0.0.1:$port/-/ready" || fail "server on port $port never became ready"
-done
+wait_ready "http://127.0.0.1:$strata_port/-/ready" Strata "${pids[0]}" 200
+wait_ready "http://127.0.0.1:$prom_port/-/ready" Prometheus "${pids[1]}" 200
 
 "$qc" tee --listen 127.0.0.1:$tee_port --to "http://127.0.0.1:$strata_port/api/v1/write" \
   --to "http://127.0.0.1:$prom_port/api/v1/write" >"$work/tee.log" 2>&1 &
 tee_pid=$!; pids+=($tee_pid)
-wait_ready "http://127.0.0.1:$tee_port/" tee "$tee_pid"
+wait_ready "http://127.0.0.1:$tee_port/" tee "$tee_pid" 405
 
 echo "== loading the same data into both (${load_args[*]})"
 "$load" --target "http://127.0.0.1:$tee_port/api/v1/write" "${load_args[@]}" || { cat "$work/tee.log" >&2; fail "load failed"; }
@@ -97,3 +97,7 @@ end="$(( $(date +%s) - 60 )).337"
 echo "== Strata vs Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}'), end=$end"
 "$qc" --strata "http://127.0.0.1:$strata_port" --prometheus "http://127.0.0.1:$prom_port" \
   --queries bench/queries/dashboard.txt --runs 15 --end "$end" --range 1h --step 15s "${qc_args[@]}"
+if [ -n "${KEEP:-}" ]; then
+  echo "KEEP: Strata on :$strata_port, Prometheus on :$prom_port, data in $work; Ctrl-C to stop and clean up"
+  wait "${pids[0]}" "${pids[1]}" || true
+fi

@@ -26,9 +26,9 @@ internal sealed partial class Evaluator
         }
         catch (ArgumentException e)
         {
-            throw new QueryException(ErrorType.BadData, $"invalid regular expression in label_replace(): {e.Message}");
+            throw new QueryException(ErrorType.Execution, $"invalid regular expression in label_replace(): {e.Message}");
         }
-        if (!ValidLabelName(dst)) throw new QueryException(ErrorType.BadData, $"invalid destination label name in label_replace(): {dst}");
+        if (!ValidLabelName(dst)) throw new QueryException(ErrorType.Execution, $"invalid destination label name in label_replace(): {dst}");
         var vec = EvalVector(c.Args[0]);
         foreach (var s in vec)
         {
@@ -127,10 +127,10 @@ internal sealed partial class Evaluator
         for (int i = 3; i < c.Args.Count; i++)
         {
             string src = EvalString(c.Args[i]);
-            if (!ValidLabelName(src)) throw new QueryException(ErrorType.BadData, $"invalid source label name in label_join(): {src}");
+            if (!ValidLabelName(src)) throw new QueryException(ErrorType.Execution, $"invalid source label name in label_join(): {src}");
             srcs.Add(src);
         }
-        if (!ValidLabelName(dst)) throw new QueryException(ErrorType.BadData, $"invalid destination label name in label_join(): {dst}");
+        if (!ValidLabelName(dst)) throw new QueryException(ErrorType.Execution, $"invalid destination label name in label_join(): {dst}");
         var vec = EvalVector(c.Args[0]);
         foreach (var s in vec)
         {

@@ -114,7 +114,7 @@ internal sealed partial class Evaluator
         if (d.IsConstant) return d.Milliseconds;
         double seconds = DurationSeconds(d.Expression!);
         if (double.IsNaN(seconds) || double.IsInfinity(seconds) || Math.Abs(seconds) > long.MaxValue / 1000.0)
-            throw new QueryException(ErrorType.BadData, $"duration expression evaluates to an invalid value: {seconds}");
+            throw new QueryException(ErrorType.Execution, $"duration expression evaluates to an invalid value: {seconds}");
         return (long)(seconds * 1000);
     }
 
@@ -133,7 +133,7 @@ internal sealed partial class Evaluator
     private long PositiveDuration(DurationValue d)
     {
         long ms = Duration(d);
-        if (ms <= 0 && !d.IsConstant) throw new QueryException(ErrorType.BadData, "duration must be greater than 0");
+        if (ms <= 0 && !d.IsConstant) throw new QueryException(ErrorType.Execution, "duration must be greater than 0");
         return ms;
     }
 

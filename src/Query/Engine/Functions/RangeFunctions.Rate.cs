@@ -79,7 +79,7 @@ internal static partial class RangeFunctions
         double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
         if (isRate)
         {
-            factor /= (rangeEnd - rangeStart) / 1000.0;
+            factor /= DurationSeconds(rangeEnd - rangeStart);
         }
         r = result * factor;
         return true;

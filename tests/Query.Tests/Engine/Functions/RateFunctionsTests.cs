@@ -133,10 +133,11 @@ public class RateFunctionsTests
         Assert.Equal(300.0, RangeFunctions.DurationSeconds(300_000));
 
         // Two samples at 559ms and 1118ms in (0, 1118]: the gap to the start equals the sample
-        // interval, so the factor is exactly 2 and increase is exactly 2. rate divides by Go's seconds.
-        Assert.True(RangeFunctions.Increase([559, 1118], [0.0, 1.0], 0, 1118, out double increase));
+        // interval (and the zero point, at 1 → 0, is as far), so the factor is exactly 2 and increase
+        // is exactly 2. rate divides by Go's seconds.
+        Assert.True(RangeFunctions.Increase([559, 1118], [1.0, 2.0], 0, 1118, out double increase));
         Assert.Equal(2.0, increase);
-        Assert.True(RangeFunctions.Rate([559, 1118], [0.0, 1.0], 0, 1118, out double rate));
+        Assert.True(RangeFunctions.Rate([559, 1118], [1.0, 2.0], 0, 1118, out double rate));
         Assert.NotEqual(2 / 1.118, 2 / 1.1179999999999999);
         Assert.Equal(2 / 1.1179999999999999, rate);
     }
