@@ -260,63 +260,89 @@ internal sealed partial class Evaluator
 
     /// <summary>
     /// <c>topk</c>, <c>bottomk</c>, <c>limitk</c>: per group and step, the selected input series keep
-    /// their labels and value. For an instant query the output is ordered as Prometheus orders it
-    /// (per group, best first); range results are sorted by labels later.
+    /// their labels and value. Members are walked one at a time over all steps (sequential memory),
+    /// each step keeping its current best k member indices ordered best first, so a value that does
+    /// not beat a full step's worst costs one comparison. For an instant query the output is ordered
+    /// as Prometheus orders it (per group, best first); range results are sorted by labels later.
     /// </summary>
     private List<StepSeries> SelectK(AggregateExpr a, List<(LabelSet Key, List<StepSeries> Members)> groups, double[] param)
     {
         bool top = a.Op == AggregateOp.Topk;
         bool limit = a.Op == AggregateOp.LimitK;
-        var selected = new Dictionary<StepSeries, StepSeries>(ReferenceEqualityComparer.Instance);
-        var ordered = new List<StepSeries>();
-        int[] chosen = new int[16];
+        var want = new int[_steps];
+        int maxWant = 0;
         for (int k = 0; k < _steps; k++)
         {
             double pk = param[k];
             if (double.IsNaN(pk) || pk > long.MaxValue || pk < long.MinValue)
                 throw new QueryException(ErrorType.Execution, $"Scalar value {GoValue(pk)} overflows int64");
-            long want = (long)pk;
-            if (want < 1) continue;
-            foreach (var (_, members) in groups)
+            want[k] = (int)Math.Clamp((long)pk, 0, int.MaxValue);
+        }
+        var ordered = new List<StepSeries>();
+        foreach (var (_, members) in groups)
+        {
+            maxWant = 0;
+            for (int k = 0; k < _steps; k++) maxWant = Math.Max(maxWant, Math.Min(want[k], members.Count));
+            if (maxWant == 0) continue;
+            // chosen[k * maxWant + j], j < count[k]: member indices for step k, best first.
+            var chosen = new int[_steps * maxWant];
+            var count = new int[_steps];
+            for (int i = 0; i < members.Count; i++)
             {
-                int cap = (int)Math.Min(want, members.Count);
-                if (chosen.Length < cap) chosen = new int[Math.Max(cap, chosen.Length * 2)];
-                int n = 0;
-                for (int i = 0; i < members.Count; i++)
+                var s = members[i];
+                var p = s.Present;
+                var v = s.Values;
+                for (int k = 0; k < _steps; k++)
                 {
-                    var s = members[i];
-                    if (!s.Present[k]) continue;
+                    if (!p[k]) continue;
+                    int cap = Math.Min(want[k], members.Count);
+                    int n = count[k];
+                    int at = k * maxWant;
                     if (limit)
                     {
-                        if (n < cap) chosen[n++] = i;
+                        if (n < cap) chosen[at + count[k]++] = i;
                         continue;
                     }
-                    double f = s.Values[k];
+                    double f = v[k];
+                    int pos;
                     if (n < cap)
                     {
-                        chosen[n++] = i;
-                        Bubble(members, chosen, n - 1, k, top);
+                        pos = n;
+                        count[k] = n + 1;
+                    }
+                    else if (cap > 0 && Better(f, members[chosen[at + n - 1]].Values[k], top))
+                    {
+                        pos = n - 1;
+                    }
+                    else
+                    {
                         continue;
                     }
-                    // chosen[..n] is ordered best first; replace the worst when f beats it.
-                    double worst = members[chosen[n - 1]].Values[k];
-                    if (Better(f, worst, top))
+                    // Insert at pos and move up past worse entries (ties keep the earlier member first).
+                    while (pos > 0 && Better(f, members[chosen[at + pos - 1]].Values[k], top))
                     {
-                        chosen[n - 1] = i;
-                        Bubble(members, chosen, n - 1, k, top);
+                        chosen[at + pos] = chosen[at + pos - 1];
+                        pos--;
                     }
+                    chosen[at + pos] = i;
                 }
-                for (int j = 0; j < n; j++)
+            }
+            // Output rows in the order an instant query shows them: by rank at the (first) step.
+            var rows = new StepSeries?[members.Count];
+            for (int k = 0; k < _steps; k++)
+            {
+                int at = k * maxWant;
+                for (int j = 0; j < count[k]; j++)
                 {
-                    var src = members[chosen[j]];
-                    if (!selected.TryGetValue(src, out var dst))
+                    int m = chosen[at + j];
+                    var src = members[m];
+                    if (rows[m] == null)
                     {
-                        dst = new StepSeries(src.Labels, _steps, src.DropName);
-                        selected.Add(src, dst);
-                        ordered.Add(dst);
+                        rows[m] = new StepSeries(src.Labels, _steps, src.DropName);
+                        ordered.Add(rows[m]!);
                     }
-                    dst.Present[k] = true;
-                    dst.Values[k] = src.Values[k];
+                    rows[m]!.Present[k] = true;
+                    rows[m]!.Values[k] = src.Values[k];
                 }
             }
         }
@@ -326,15 +352,6 @@ internal sealed partial class Evaluator
     // NaN is never better than a number; ties keep the earlier series.
     private static bool Better(double f, double than, bool top) =>
         (top ? f > than : f < than) || (double.IsNaN(than) && !double.IsNaN(f));
-
-    private static void Bubble(List<StepSeries> members, int[] chosen, int at, int k, bool top)
-    {
-        while (at > 0 && Better(members[chosen[at]].Values[k], members[chosen[at - 1]].Values[k], top))
-        {
-            (chosen[at], chosen[at - 1]) = (chosen[at - 1], chosen[at]);
-            at--;
-        }
-    }
 
     /// <summary>
     /// <c>limit_ratio(r, v)</c>: a series is kept when its label hash, mapped to [0, 1), is below r

@@ -63,8 +63,8 @@ internal sealed partial class Evaluator
         string name = c.Function.Name;
         switch (name)
         {
-            case "rate": return RangeFunction(c, EvalRange(c.Args[0]), RangeFunctions.Rate, dropName: true, counterCheck: true);
-            case "increase": return RangeFunction(c, EvalRange(c.Args[0]), RangeFunctions.Increase, dropName: true, counterCheck: true);
+            case "rate": return CounterFunction(c, EvalRange(c.Args[0]), isRate: true);
+            case "increase": return CounterFunction(c, EvalRange(c.Args[0]), isRate: false);
             case "delta": return RangeFunction(c, EvalRange(c.Args[0]), RangeFunctions.Delta, dropName: true);
             case "irate": return RangeFunction(c, EvalRange(c.Args[0]), static (ts, vs, _, _, out r) => RangeFunctions.Irate(ts, vs, out r), dropName: true);
             case "idelta": return RangeFunction(c, EvalRange(c.Args[0]), static (ts, vs, _, _, out r) => RangeFunctions.Idelta(ts, vs, out r), dropName: true);
@@ -91,6 +91,7 @@ internal sealed partial class Evaluator
             case "double_exponential_smoothing": return Smoothing(c);
             case "absent_over_time": return AbsentOverTime(c);
             case "absent": return Absent(c);
+            case "info": return Info(c);
             case "vector":
             {
                 var v = EvalScalar(c.Args[0]);
@@ -155,8 +156,8 @@ internal sealed partial class Evaluator
     /// </summary>
     private List<StepSeries> RangeFunction(CallExpr c, RangeInput input, WindowKernel kernel, bool dropName, bool counterCheck = false)
     {
-        var result = new List<StepSeries>(input.Series.Count);
-        foreach (var s in input.Series)
+        var result = new List<StepSeries>(input.Count);
+        foreach (var s in input.Series())
         {
             Ctx.CheckCancelled();
             var output = new StepSeries(s.Labels, _steps, dropName || s.DropName);
@@ -183,6 +184,52 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    /// <summary>
+    /// <c>rate</c> and <c>increase</c>. Consecutive windows overlap almost entirely, so instead of
+    /// scanning every window for counter drops, drops are counted once per series as a prefix sum;
+    /// a window without one takes the scan-free kernel (same arithmetic, same result).
+    /// </summary>
+    private List<StepSeries> CounterFunction(CallExpr c, RangeInput input, bool isRate)
+    {
+        var result = new List<StepSeries>(input.Count);
+        int[] drops = [];
+        foreach (var s in input.Series())
+        {
+            Ctx.CheckCancelled();
+            var ts = s.T.AsSpan(0, s.Count);
+            var vs = s.V.AsSpan(0, s.Count);
+            if (drops.Length < vs.Length) drops = new int[Math.Max(vs.Length, 256)];
+            // drops[i] = number of i' ≤ i with vs[i'] < vs[i' - 1].
+            int d = 0;
+            for (int i = 0; i < vs.Length; i++)
+            {
+                if (i > 0 && vs[i] < vs[i - 1]) d++;
+                drops[i] = d;
+            }
+            StepSeries? output = null;
+            int lo = 0, hi = 0;
+            for (int k = 0; k < _steps; k++)
+            {
+                long end = input.WindowEnd(T(k));
+                long begin = end - input.Range;
+                while (hi < ts.Length && ts[hi] <= end) hi++;
+                while (lo < hi && ts[lo] <= begin) lo++;
+                if (hi - lo < 2) continue;
+                bool ok = drops[hi - 1] == drops[lo]
+                    ? RangeFunctions.CounterWithoutResets(ts[lo..hi], vs[lo..hi], begin, end, isRate, out double r)
+                    : isRate ? RangeFunctions.Rate(ts[lo..hi], vs[lo..hi], begin, end, out r) : RangeFunctions.Increase(ts[lo..hi], vs[lo..hi], begin, end, out r);
+                if (!ok) continue;
+                output ??= new StepSeries(s.Labels, _steps, dropName: true);
+                output.Values[k] = r;
+                output.Present[k] = true;
+            }
+            if (output == null) continue;
+            CheckCounterName(s.Labels, c.Args[0]);
+            result.Add(output);
+        }
+        return result;
+    }
+
     private void CheckCounterName(LabelSet labels, Expr at)
     {
         string metric = labels.MetricNameOrEmpty;
@@ -201,15 +248,23 @@ internal sealed partial class Evaluator
             if (double.IsNaN(q) || q < 0 || q > 1)
                 _frame.Annotate(AnnotationLevel.Warning, $"quantile value should be between 0 and 1, got {GoValue(q)}", c.Args[0]);
         }
-        var scratch = new double[MaxCount(input)];
-        return [.. WindowsPerStep(input, dropName: true, (vs, k) => (RangeFunctions.QuantileOverTime(phi[k], vs, scratch, out double r), r))];
+        double[] scratch = [];
+        return [.. WindowsPerStep(input, dropName: true, (vs, k) =>
+        {
+            if (scratch.Length < vs.Length) scratch = new double[vs.Length];
+            return (RangeFunctions.QuantileOverTime(phi[k], vs, scratch, out double r), r);
+        })];
     }
 
     private List<StepSeries> MadOverTime(CallExpr c)
     {
         var input = EvalRange(c.Args[0]);
-        var scratch = new double[MaxCount(input)];
-        return [.. WindowsPerStep(input, dropName: true, (vs, _) => (RangeFunctions.MadOverTime(vs, scratch, out double r), r))];
+        double[] scratch = [];
+        return [.. WindowsPerStep(input, dropName: true, (vs, _) =>
+        {
+            if (scratch.Length < vs.Length) scratch = new double[vs.Length];
+            return (RangeFunctions.MadOverTime(vs, scratch, out double r), r);
+        })];
     }
 
     private List<StepSeries> Smoothing(CallExpr c)
@@ -229,8 +284,8 @@ internal sealed partial class Evaluator
     {
         var input = EvalRange(c.Args[0]);
         var duration = EvalScalar(c.Args[1]);
-        var result = new List<StepSeries>(input.Series.Count);
-        foreach (var s in input.Series)
+        var result = new List<StepSeries>(input.Count);
+        foreach (var s in input.Series())
         {
             var output = new StepSeries(s.Labels, _steps, dropName: true);
             ForEachWindow(input, s, (ts, vs, k) =>
@@ -246,20 +301,13 @@ internal sealed partial class Evaluator
         return result;
     }
 
-    private static int MaxCount(RangeInput input)
-    {
-        int max = 0;
-        foreach (var s in input.Series) max = Math.Max(max, s.Count);
-        return max;
-    }
-
     private delegate (bool Ok, double Value) StepKernel(ReadOnlySpan<double> vs, int step);
 
     private delegate void WindowAction(ReadOnlySpan<long> ts, ReadOnlySpan<double> vs, int step);
 
     private IEnumerable<StepSeries> WindowsPerStep(RangeInput input, bool dropName, StepKernel kernel)
     {
-        foreach (var s in input.Series)
+        foreach (var s in input.Series())
         {
             var output = new StepSeries(s.Labels, _steps, dropName || s.DropName);
             ForEachWindow(input, s, (_, vs, k) =>
@@ -294,7 +342,7 @@ internal sealed partial class Evaluator
     {
         var input = EvalRange(c.Args[0]);
         var seen = new bool[_steps];
-        foreach (var s in input.Series)
+        foreach (var s in input.Series())
         {
             ForEachWindow(input, s, (_, _, k) => seen[k] = true);
         }
@@ -377,23 +425,19 @@ internal sealed partial class Evaluator
                 if (!s.Present[k]) continue;
                 double lo = min?[k] ?? double.NegativeInfinity;
                 double hi = max?[k] ?? double.PositiveInfinity;
-                // clamp with min > max returns nothing; NaN bounds propagate as in Go's math.Max/Min.
+                // clamp with min > max returns nothing; bounds follow Go's math.Max/Min (an infinite bound beats NaN).
                 if (min != null && max != null && lo > hi)
                 {
                     s.Present[k] = false;
                     continue;
                 }
-                s.Values[k] = GoMax(lo, GoMin(hi, s.Values[k]));
+                s.Values[k] = GoMath.Max(lo, GoMath.Min(hi, s.Values[k]));
             }
             s.DropName = true;
             if (s.Any()) result.Add(s);
         }
         return result;
     }
-
-    private static double GoMax(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Max(a, b);
-
-    private static double GoMin(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Min(a, b);
 
     private List<StepSeries> Round(CallExpr c)
     {

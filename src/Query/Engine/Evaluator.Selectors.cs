@@ -21,7 +21,7 @@ internal sealed partial class Evaluator
         long first = pinned ? pinnedAt : _start - offset;
         long last = pinned ? pinnedAt : _end - offset;
 
-        var series = _frame.Storage.Select(vs.Matchers, first - lookback + 1, last);
+        var series = _frame.Storage.Select(vs.Matchers, first - lookback + 1, last, sorted: SortSelections);
         var result = new List<StepSeries>(series.Count);
         foreach (var s in series)
         {
@@ -61,6 +61,12 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    /// <summary>
+    /// Storage sorts series by labels only for instant queries, whose vector results keep input
+    /// order as Prometheus's do; range results are sorted once at the end.
+    /// </summary>
+    private bool SortSelections => _frame.Step == 0;
+
     /// <summary>A range-vector argument: a matrix selector's raw samples or a subquery's points.</summary>
     private RangeInput EvalRange(Expr expr) => Unwrap(expr) switch
     {
@@ -82,33 +88,10 @@ internal sealed partial class Evaluator
         long lastEnd = (pinned ? pinnedAt : _end) - offset;
         long firstStart = (pinned ? pinnedAt : _start) - offset - range;
 
-        var series = _frame.Storage.Select(vs.Matchers, firstStart + 1, lastEnd);
-        var result = new List<RawSeries>(series.Count);
-        var ts = new List<long>();
-        var vals = new List<double>();
-        foreach (var s in series)
-        {
-            Ctx.CheckCancelled();
-            ts.Clear();
-            vals.Clear();
-            var it = s.Iterator();
-            if (it.Seek(firstStart + 1))
-            {
-                do
-                {
-                    if (it.Timestamp > lastEnd) break;
-                    if (it.ValueBits == PromQLEngine.StaleNaNBits) continue;
-                    ts.Add(it.Timestamp);
-                    vals.Add(it.Value);
-                }
-                while (it.MoveNext());
-            }
-            if (it.Failed) throw new QueryException(ErrorType.Internal, $"corrupt chunk in series {s.Labels}");
-            Ctx.AddSamples(ts.Count);
-            result.Add(new RawSeries(s.Labels, [.. ts], [.. vals], ts.Count, DropName: false));
-        }
-        return new RangeInput(result, range, offset, pinned, pinnedAt);
+        var series = _frame.Storage.Select(vs.Matchers, firstStart + 1, lastEnd, sorted: SortSelections);
+        return new RangeInput(series, firstStart + 1, lastEnd, Ctx, range, offset, pinned, pinnedAt);
     }
+
 
     /// <summary>
     /// Evaluates a subquery's inner expression on its own grid: steps are multiples of the subquery
@@ -160,8 +143,8 @@ internal sealed partial class Evaluator
         var input = EvalRange(expr);
         long end = input.WindowEnd(_start);
         long begin = end - input.Range;
-        var list = new List<SeriesPoints>(input.Series.Count);
-        foreach (var s in input.Series)
+        var list = new List<SeriesPoints>(input.Count);
+        foreach (var s in input.Series())
         {
             int lo = LowerBound(s.T, s.Count, begin + 1);
             int hi = LowerBound(s.T, s.Count, end + 1);

@@ -1,3 +1,4 @@
+using Strata.Storage.Head;
 using Strata.Storage.Labels;
 
 namespace Strata.Query.Engine;
@@ -48,20 +49,97 @@ internal sealed class StepSeries
     public LabelSet VisibleLabels() => DropName ? LabelOps.WithoutName(Labels) : Labels;
 }
 
-/// <summary>Samples of one series over a whole evaluation span, for range functions (stale markers removed).</summary>
+/// <summary>
+/// Samples of one series over a whole evaluation span, for range functions (stale markers removed).
+/// The arrays may be longer than <see cref="Count"/>; from <see cref="RangeInput.Series"/> they are
+/// reused for the next series, so consumers copy what they keep.
+/// </summary>
 internal readonly record struct RawSeries(LabelSet Labels, long[] T, double[] V, int Count, bool DropName);
 
 /// <summary>
 /// A range-vector argument: raw samples per series plus how each step's window is placed. For step
 /// time t the window is <c>(end - Range, end]</c> with <c>end = (Pinned ? PinnedAt : t) - Offset</c>.
+/// A matrix selector's series stay compressed until enumerated and are decoded one at a time into
+/// shared buffers, so a range function over many series holds one series' samples, not all of them.
 /// </summary>
-internal sealed class RangeInput(List<RawSeries> series, long range, long offset, bool pinned, long pinnedAt)
+internal sealed class RangeInput
 {
-    public List<RawSeries> Series { get; } = series;
-    public long Range { get; } = range;
-    public long Offset { get; } = offset;
-    public bool Pinned { get; } = pinned;
-    public long PinnedAt { get; } = pinnedAt;
+    private readonly List<SeriesChunks>? _chunks;
+    private readonly List<RawSeries>? _raw;
+    private readonly long _from;
+    private readonly long _to;
+    private readonly EvalContext? _ctx;
+
+    /// <summary>Series still in chunks; samples in [from, to] are decoded on enumeration.</summary>
+    public RangeInput(List<SeriesChunks> chunks, long from, long to, EvalContext ctx, long range, long offset, bool pinned, long pinnedAt)
+        : this(range, offset, pinned, pinnedAt)
+    {
+        _chunks = chunks;
+        _from = from;
+        _to = to;
+        _ctx = ctx;
+    }
+
+    /// <summary>Series already materialised (a subquery's points).</summary>
+    public RangeInput(List<RawSeries> raw, long range, long offset, bool pinned, long pinnedAt)
+        : this(range, offset, pinned, pinnedAt) => _raw = raw;
+
+    private RangeInput(long range, long offset, bool pinned, long pinnedAt)
+    {
+        Range = range;
+        Offset = offset;
+        Pinned = pinned;
+        PinnedAt = pinnedAt;
+    }
+
+    public long Range { get; }
+    public long Offset { get; }
+    public bool Pinned { get; }
+    public long PinnedAt { get; }
+
+    public int Count => _chunks?.Count ?? _raw!.Count;
 
     public long WindowEnd(long stepTime) => (Pinned ? PinnedAt : stepTime) - Offset;
+
+    /// <summary>Each series in turn; a yielded series' arrays are only valid until the next one.</summary>
+    public IEnumerable<RawSeries> Series()
+    {
+        if (_raw != null)
+        {
+            foreach (var r in _raw) yield return r;
+            yield break;
+        }
+        var t = new long[256];
+        var v = new double[256];
+        foreach (var s in _chunks!)
+        {
+            _ctx!.CheckCancelled();
+            int capacity = 0;
+            foreach (var c in s.Chunks) capacity += c.Count;
+            if (t.Length < capacity)
+            {
+                t = new long[capacity];
+                v = new double[capacity];
+            }
+            int n = 0;
+            var it = s.Iterator();
+            if (it.Seek(_from))
+            {
+                do
+                {
+                    if (it.Timestamp > _to) break;
+                    if (it.ValueBits == PromQLEngine.StaleNaNBits) continue;
+                    // Merged out-of-order chunks can hold more than the sum bound suggests only if
+                    // they overlap; the merge de-duplicates, so n never exceeds capacity.
+                    t[n] = it.Timestamp;
+                    v[n] = it.Value;
+                    n++;
+                }
+                while (it.MoveNext());
+            }
+            if (it.Failed) throw new QueryException(ErrorType.Internal, $"corrupt chunk in series {s.Labels}");
+            _ctx.AddSamples(n);
+            yield return new RawSeries(s.Labels, t, v, n, DropName: false);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
@@ -72,14 +73,25 @@ public struct XorIterator
             return ReadValue();
         }
 
-        // Delta-of-delta prefix: up to four bits, 0 / 10 / 110 / 1110 / 1111.
+        // Delta-of-delta prefix: up to four bits, 0 / 10 / 110 / 1110 / 1111. With four bits
+        // buffered the prefix is decoded at once by counting its leading ones.
         int prefix = 0;
-        for (int i = 0; i < 4; i++)
+        if (_valid >= 4)
         {
-            prefix <<= 1;
-            if (!TryReadBits(1, out ulong bit)) return Fail();
-            if (bit == 0) break;
-            prefix |= 1;
+            ulong four = (_buf >> (_valid - 4)) & 0xF;
+            int ones = BitOperations.LeadingZeroCount(~(four << 60));
+            _valid -= ones < 4 ? ones + 1 : 4;
+            prefix = ones switch { 0 => 0, 1 => 0b10, 2 => 0b110, 3 => 0b1110, _ => 0b1111 };
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                prefix <<= 1;
+                if (!TryReadBits(1, out ulong bit)) return Fail();
+                if (bit == 0) break;
+                prefix |= 1;
+            }
         }
         long dod = 0;
         int size = prefix switch { 0b10 => 14, 0b110 => 17, 0b1110 => 20, _ => 0 };
@@ -114,10 +126,31 @@ public struct XorIterator
 
     private bool ReadValue()
     {
-        if (!TryReadBits(1, out ulong bit)) return Fail();
-        if (bit != 0)
+        ulong bit;
+        if (_valid >= 2)
+        {
+            // Both control bits at once: 0 = value unchanged, 10 = reuse the window, 11 = new window.
+            ulong two = (_buf >> (_valid - 2)) & 3;
+            if (two < 2)
+            {
+                _valid--;
+                _read++;
+                return true;
+            }
+            _valid -= 2;
+            bit = two & 1;
+        }
+        else
         {
             if (!TryReadBits(1, out bit)) return Fail();
+            if (bit == 0)
+            {
+                _read++;
+                return true;
+            }
+            if (!TryReadBits(1, out bit)) return Fail();
+        }
+        {
             int leading, trailing, mbits;
             if (bit == 0)
             {
@@ -130,7 +163,9 @@ public struct XorIterator
             }
             else
             {
-                if (!TryReadBits(5, out ulong l) || !TryReadBits(6, out ulong m)) return Fail();
+                // 5 bits of leading zeros and 6 of meaningful bits, read together.
+                if (!TryReadBits(11, out ulong lm)) return Fail();
+                ulong l = lm >> 6, m = lm & 63;
                 leading = (int)l;
                 mbits = m == 0 ? 64 : (int)m;
                 trailing = 64 - leading - mbits;

@@ -58,7 +58,8 @@ public sealed partial class Tsdb : ISeriesReader
         {
             Release(held);
         }
-        parts.Add(Head.Select(matchers, mint, maxt, true));
+        // Merging needs every part sorted; the head alone is sorted only when the caller asks.
+        parts.Add(Head.Select(matchers, mint, maxt, sorted || parts.Count > 0));
         return parts.Count == 1 ? parts[0] : MergeSorted(parts);
     }
 

@@ -206,6 +206,7 @@ internal static class BucketQuantile
         return lo;
     }
 
+    /// <summary>Orders buckets by upper bound; a struct so the generic sort is specialised and nothing is boxed.</summary>
     private readonly struct ByUpperBound : IComparer<Bucket>
     {
         public int Compare(Bucket x, Bucket y) => x.UpperBound.CompareTo(y.UpperBound);

@@ -16,6 +16,7 @@ namespace Strata.Query.Engine.Functions;
 /// </remarks>
 internal static class CalendarFunctions
 {
+    /// <summary>Which calendar field <see cref="Map"/> extracts.</summary>
     private enum Field : byte
     {
         Year,

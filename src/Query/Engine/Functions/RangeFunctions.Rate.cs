@@ -10,6 +10,13 @@ internal static partial class RangeFunctions
     public static bool Increase(ReadOnlySpan<long> ts, ReadOnlySpan<double> vs, long rangeStart, long rangeEnd, out double r)
         => ExtrapolatedRate(ts, vs, rangeStart, rangeEnd, isCounter: true, isRate: false, out r);
 
+    /// <summary>
+    /// <see cref="Rate"/> (or <see cref="Increase"/>) for a window the caller knows holds no counter
+    /// drop: the same result without the reset scan, which is the common case for range queries.
+    /// </summary>
+    public static bool CounterWithoutResets(ReadOnlySpan<long> ts, ReadOnlySpan<double> vs, long rangeStart, long rangeEnd, bool isRate, out double r)
+        => ExtrapolatedRate(ts, vs, rangeStart, rangeEnd, isCounter: true, isRate, out r, scanResets: false);
+
     /// <summary><c>delta</c>: last minus first for gauges, extrapolated to the window edges, no reset handling and no zero floor.</summary>
     public static bool Delta(ReadOnlySpan<long> ts, ReadOnlySpan<double> vs, long rangeStart, long rangeEnd, out double r)
         => ExtrapolatedRate(ts, vs, rangeStart, rangeEnd, isCounter: false, isRate: false, out r);
@@ -26,7 +33,7 @@ internal static partial class RangeFunctions
     /// through the samples would cross zero, because a counter cannot have been negative.
     /// </remarks>
     private static bool ExtrapolatedRate(ReadOnlySpan<long> ts, ReadOnlySpan<double> vs, long rangeStart, long rangeEnd,
-        bool isCounter, bool isRate, out double r)
+        bool isCounter, bool isRate, out double r, bool scanResets = true)
     {
         int n = vs.Length;
         if (n < 2)
@@ -37,7 +44,7 @@ internal static partial class RangeFunctions
 
         double first = vs[0];
         double result = vs[n - 1] - first;
-        if (isCounter)
+        if (isCounter && scanResets)
         {
             // A drop is a reset to 0: what was counted before it is added back. Same addition order as Prometheus.
             double prev = first;
