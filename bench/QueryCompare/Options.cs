@@ -12,7 +12,8 @@ public sealed record Options(
     long RangeMs,
     long StepMs,
     TimeSpan Timeout,
-    string? MarkdownPath)
+    string? MarkdownPath,
+    int WarmupRounds)
 {
     // Off the whole-second grid on purpose: Prometheus 2.x range and lookback windows are
     // left-closed, 3.x left-open, so a sample sitting exactly on a window's left edge is counted
@@ -25,7 +26,7 @@ public sealed record Options(
     public const string Usage = """
         usage: Strata.QueryCompare --strata URL --prometheus URL --queries FILE
                                    [--runs 15] [--end UNIX_SECONDS] [--range 1h] [--step 15s]
-                                   [--timeout 120s] [--markdown FILE]
+                                   [--timeout 120s] [--markdown FILE] [--warmup 5]
                Strata.QueryCompare tee --listen HOST:PORT --to URL [--to URL ...]
         --end defaults to now - 2 min, rounded to a second, plus 0.337 s (off the sample grid).
         """;
@@ -46,7 +47,7 @@ public sealed record Options(
         long endMs = values.TryGetValue("end", out var end)
             ? ParseUnixSeconds(end)
             : (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 120) * 1000 + OffGridMs;
-        var known = new HashSet<string>(["strata", "prometheus", "queries", "runs", "end", "range", "step", "timeout", "markdown"], StringComparer.Ordinal);
+        var known = new HashSet<string>(["strata", "prometheus", "queries", "runs", "end", "range", "step", "timeout", "markdown", "warmup"], StringComparer.Ordinal);
         foreach (var k in values.Keys)
         {
             if (!known.Contains(k)) throw new ArgumentException($"unknown option --{k}");
@@ -60,7 +61,9 @@ public sealed record Options(
             Durations.ParseMs(Optional("range", "1h")),
             Durations.ParseMs(Optional("step", "15s")),
             TimeSpan.FromMilliseconds(Durations.ParseMs(Optional("timeout", "120s"))),
-            values.GetValueOrDefault("markdown"));
+            values.GetValueOrDefault("markdown"),
+            int.Parse(Optional("warmup", "5"), CultureInfo.InvariantCulture));
+        if (o.WarmupRounds < 0) throw new ArgumentException("--warmup must not be negative");
         if (o.Runs < 1) throw new ArgumentException("--runs must be at least 1");
         if (o.StepMs <= 0 || o.RangeMs < 0) throw new ArgumentException("--step must be positive and --range not negative");
         return o;

@@ -11,6 +11,17 @@ try
     var options = Options.Parse(args);
     var queries = QueryFile.Read(options.QueriesPath);
     using var client = new ApiClient(options);
+    // Warm-up rounds over the whole set first: both servers then answer from steady state (JIT
+    // tiering on our side, page cache and allocator on both) rather than timing their first calls.
+    for (int w = 0; w < options.WarmupRounds; w++)
+    {
+        Console.Error.WriteLine($"warm-up round {w + 1}/{options.WarmupRounds}");
+        foreach (var q in queries)
+        {
+            await client.GetAsync(client.BuildUri(options.Strata, q));
+            await client.GetAsync(client.BuildUri(options.Prometheus, q));
+        }
+    }
     var outcomes = new List<QueryOutcome>();
     for (int i = 0; i < queries.Count; i++)
     {

@@ -73,8 +73,8 @@ internal sealed partial class Evaluator
             case "changes": return RangeFunction(c, EvalRange(c.Args[0]), static (ts, vs, _, _, out r) => RangeFunctions.Changes(ts, vs, out r), dropName: true);
             case "avg_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.AvgOverTime(vs, out r), dropName: true);
             case "sum_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.SumOverTime(vs, out r), dropName: true);
-            case "min_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.MinOverTime(vs, out r), dropName: true);
-            case "max_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.MaxOverTime(vs, out r), dropName: true);
+            case "min_over_time": return SlidingExtremum(EvalRange(c.Args[0]), max: false);
+            case "max_over_time": return SlidingExtremum(EvalRange(c.Args[0]), max: true);
             case "count_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.CountOverTime(vs, out r), dropName: true);
             case "stddev_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.StddevOverTime(vs, out r), dropName: true);
             case "stdvar_over_time": return RangeFunction(c, EvalRange(c.Args[0]), static (_, vs, _, _, out r) => RangeFunctions.StdvarOverTime(vs, out r), dropName: true);
@@ -228,6 +228,69 @@ internal sealed partial class Evaluator
             result.Add(output);
         }
         return result;
+    }
+
+    /// <summary>
+    /// <c>max_over_time</c> / <c>min_over_time</c> with a monotonic deque: windows only move
+    /// forward, so each sample enters and leaves the deque once and a step costs O(1) instead of a
+    /// scan of its window. The extremum is the same value either way; a series holding NaN takes
+    /// the per-window kernel, which applies Prometheus's NaN rule.
+    /// </summary>
+    private List<StepSeries> SlidingExtremum(RangeInput input, bool max)
+    {
+        var result = new List<StepSeries>(input.Count);
+        int[] dq = [];
+        foreach (var s in input.Series())
+        {
+            Ctx.CheckCancelled();
+            var ts = s.T.AsSpan(0, s.Count);
+            var vs = s.V.AsSpan(0, s.Count);
+            bool hasNaN = HasNaN(vs);
+            if (dq.Length < vs.Length) dq = new int[Math.Max(vs.Length, 256)];
+            StepSeries? output = null;
+            int lo = 0, hi = 0, head = 0, tail = 0;
+            for (int k = 0; k < _steps; k++)
+            {
+                long end = input.WindowEnd(T(k));
+                long begin = end - input.Range;
+                while (hi < ts.Length && ts[hi] <= end)
+                {
+                    if (!hasNaN)
+                    {
+                        double v = vs[hi];
+                        while (tail > head && (max ? vs[dq[tail - 1]] <= v : vs[dq[tail - 1]] >= v)) tail--;
+                        dq[tail++] = hi;
+                    }
+                    hi++;
+                }
+                while (lo < hi && ts[lo] <= begin) lo++;
+                if (lo >= hi) continue;
+                double r;
+                if (hasNaN)
+                {
+                    if (!(max ? RangeFunctions.MaxOverTime(vs[lo..hi], out r) : RangeFunctions.MinOverTime(vs[lo..hi], out r))) continue;
+                }
+                else
+                {
+                    while (dq[head] < lo) head++;
+                    r = vs[dq[head]];
+                }
+                output ??= new StepSeries(s.Labels, _steps, dropName: true);
+                output.Values[k] = r;
+                output.Present[k] = true;
+            }
+            if (output != null) result.Add(output);
+        }
+        return result;
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> vs)
+    {
+        foreach (double v in vs)
+        {
+            if (double.IsNaN(v)) return true;
+        }
+        return false;
     }
 
     private void CheckCounterName(LabelSet labels, Expr at)

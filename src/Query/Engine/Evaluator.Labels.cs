@@ -21,8 +21,7 @@ internal sealed partial class Evaluator
         Regex re;
         try
         {
-            re = new Regex("^(?s:" + pattern.Replace("(?P<", "(?<", StringComparison.Ordinal) + ")$",
-                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            re = ReplaceRegexes.Get(pattern);
         }
         catch (ArgumentException e)
         {
@@ -38,6 +37,26 @@ internal sealed partial class Evaluator
             if (dst == LabelSet.MetricName) s.DropName = false;
         }
         return MergeSameLabels(vec);
+    }
+
+    /// <summary>
+    /// Compiled <c>label_replace</c> regexes (anchored, dot matches newline, capturing, linear time):
+    /// building a non-backtracking regex costs far more than running it, and dashboards repeat the
+    /// same pattern on every refresh. Bounded: past the cap new patterns are compiled but not kept.
+    /// </summary>
+    private static class ReplaceRegexes
+    {
+        private const int MaxEntries = 1024;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
+
+        public static Regex Get(string pattern)
+        {
+            if (Cache.TryGetValue(pattern, out var re)) return re;
+            re = new Regex("^(?s:" + pattern.Replace("(?P<", "(?<", StringComparison.Ordinal) + ")$",
+                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            if (Cache.Count < MaxEntries) Cache.TryAdd(pattern, re);
+            return re;
+        }
     }
 
     /// <summary>Go's <c>Regexp.ExpandString</c>: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>; unknown groups expand to nothing.</summary>
