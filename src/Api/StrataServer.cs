@@ -7,10 +7,13 @@ using Strata.Api.Configuration;
 using Strata.Api.Endpoints;
 using Strata.Api.Http;
 using Strata.Api.Observability;
+using Strata.Ingest.Loki;
 using Strata.Ingest.RemoteWrite;
 using Strata.Query.Engine;
+using Strata.Query.LogQL.Engine;
 using Strata.Query.Metadata;
 using Strata.Storage.Head;
+using Strata.Storage.Logs;
 using Strata.Storage.Metadata;
 using Strata.Storage.Tsdb;
 
@@ -25,13 +28,19 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile bool _ready;
 
-    private StrataServer(WebApplication app, Tsdb db)
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _logMaintenance = Task.CompletedTask;
+
+    private StrataServer(WebApplication app, Tsdb db, LogStore logs)
     {
         _app = app;
         Db = db;
+        Logs = logs;
     }
 
     public Tsdb Db { get; }
+
+    public LogStore Logs { get; }
 
     public Head Head => Db.Head;
 
@@ -66,6 +75,13 @@ public sealed class StrataServer : IAsyncDisposable
                 : options.ListenHost == "localhost" ? IPAddress.Loopback
                 : IPAddress.Parse(options.ListenHost);
             k.Listen(address, options.ListenPort);
+            if (options.LokiListenAddress is { Length: > 0 } loki)
+            {
+                int colon = loki.LastIndexOf(':');
+                string host = colon > 0 ? loki[..colon] : "";
+                int port = int.Parse(loki[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                k.Listen(host is "" or "0.0.0.0" or "*" ? IPAddress.Any : host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host), port);
+            }
         });
 
         // Grafana asks for gzip; large matrices shrink ~10x. Fastest level: CPU matters more here.
@@ -79,12 +95,15 @@ public sealed class StrataServer : IAsyncDisposable
 
         var app = builder.Build();
         var db = await Tsdb.OpenAsync(options.Tsdb, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Storage"), clock);
+        var logs = await LogStore.OpenAsync(options.Logs, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Logs"), clock);
+        var pushDecoder = new LokiPushDecoder(options.LokiLimits, clock);
+        var logQueries = new LogQueryEngine(logs);
         var metadataStore = new MetadataStore();
         var ingester = new RemoteWriteIngester(db, metadataStore, options.Ingest, clock);
         var engine = new PromQLEngine(db, options.Engine);
         var seriesMetadata = new SeriesMetadata(db);
         var metrics = new SelfMetrics(db, ingester);
-        var server = new StrataServer(app, db);
+        var server = new StrataServer(app, db, logs);
 
         app.UseResponseCompression();
         app.Use(async (ctx, next) =>
@@ -109,6 +128,10 @@ public sealed class StrataServer : IAsyncDisposable
         WriteEndpoint.Map(app, ingester);
         QueryEndpoints.Map(app, engine, clock);
         MetadataEndpoints.Map(app, seriesMetadata);
+        LokiPushEndpoint.Map(app, pushDecoder, logs, options.Ingest.MaxBodyBytes);
+        LokiQueryEndpoints.Map(app, logQueries, new LogQueryLimits { MaxEntries = options.MaxLogEntriesPerQuery }, clock);
+        LokiMetadataEndpoints.Map(app, logs, clock, StatusEndpoints.CompatibleVersion, () => server._ready);
+        server._logMaintenance = server.RunLogMaintenanceAsync(options.Tsdb.MaintenanceInterval);
         app.MapFallback((HttpContext ctx) => ApiResponse.PlainText(ctx, 404, "404 page not found\n"));
         return server;
     }
@@ -121,12 +144,40 @@ public sealed class StrataServer : IAsyncDisposable
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
-    /// <summary>Stops HTTP first (no new writes), then closes storage cleanly (checkpoint, WAL, blocks).</summary>
+    /// <summary>Cuts aged log head chunks and applies log retention on the maintenance interval.</summary>
+    private async Task RunLogMaintenanceAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                try
+                {
+                    await Logs.RunMaintenanceAsync(_stopping.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _app.Logger.LogError(e, "log store maintenance failed");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down
+        }
+    }
+
+    /// <summary>Stops HTTP first (no new writes), then closes storage cleanly (checkpoint, WAL, blocks; the log store's logs).</summary>
     public async ValueTask DisposeAsync()
     {
         _ready = false;
         await _app.StopAsync();
+        await _stopping.CancelAsync();
+        await _logMaintenance;
         await _app.DisposeAsync();
+        await Logs.DisposeAsync();
         await Db.DisposeAsync();
+        _stopping.Dispose();
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Strata.Ingest.Loki;
 using Strata.Ingest.RemoteWrite;
 using Strata.Query.Engine;
 using Strata.Query.PromQL;
 using Strata.Storage.Head;
+using Strata.Storage.Logs;
 using Strata.Storage.Tsdb;
 
 namespace Strata.Api.Configuration;
@@ -17,6 +19,7 @@ public sealed record ServerOptions
     [
         new("config.file", FlagKind.String, "", "Prometheus configuration file (reserved for rule files; scraping is not done here)."),
         new("web.listen-address", FlagKind.ListenAddress, "0.0.0.0:9090", "Address to listen on for the Prometheus and Loki APIs."),
+        new("web.loki-listen-address", FlagKind.String, "", "Optional second address serving the same APIs for Loki-only clients, e.g. :3100 (empty = off)."),
         new("web.read-timeout", FlagKind.Duration, "5m", "Maximum duration before timing out read of the request."),
         new("web.max-connections", FlagKind.Int, "512", "Maximum number of simultaneous connections."),
         new("web.external-url", FlagKind.String, "", "URL under which the service is externally reachable (informational)."),
@@ -29,6 +32,13 @@ public sealed record ServerOptions
         new("storage.tsdb.out-of-order-time-window", FlagKind.Duration, "0s", "How far back out-of-order samples are accepted (0 = off)."),
         new("storage.tsdb.min-block-duration", FlagKind.Duration, "2h", "Duration of head blocks before they are persisted."),
         new("storage.tsdb.maintenance-interval", FlagKind.Duration, "1m", "How often block cutting, compaction and retention run."),
+        new("storage.logs.path", FlagKind.String, "", "Directory of the log store (default: <storage.tsdb.path>/logs)."),
+        new("storage.logs.retention.time", FlagKind.Duration, "30d", "How long to retain log entries."),
+        new("storage.logs.retention.size", FlagKind.Bytes, "0", "Maximum bytes of stored log blocks to retain (0 = no limit)."),
+        new("storage.logs.out-of-order-window", FlagKind.Duration, "1h", "How far behind a stream's newest entry an entry is still accepted."),
+        new("logs.max-line-size", FlagKind.Bytes, "256KB", "Largest accepted log line."),
+        new("logs.reject-old-samples-max-age", FlagKind.Duration, "7d", "Reject pushed entries older than this."),
+        new("logs.max-entries-limit-per-query", FlagKind.Int, "5000", "Largest limit a log query may ask for."),
         new("query.lookback-delta", FlagKind.Duration, "5m", "How far back an instant selector looks for a sample."),
         new("query.timeout", FlagKind.Duration, "2m", "Maximum time a query may take before being aborted."),
         new("query.max-concurrency", FlagKind.Int, "20", "Maximum number of queries executed concurrently."),
@@ -51,6 +61,11 @@ public sealed record ServerOptions
     public required EngineOptions Engine { get; init; }
     public required IngestOptions Ingest { get; init; }
     public required TsdbOptions Tsdb { get; init; }
+    public required LogStoreOptions Logs { get; init; }
+    public required LokiLimits LokiLimits { get; init; }
+    public required int MaxLogEntriesPerQuery { get; init; }
+    /// <summary>Second listener for Loki-only clients ("" = none), as host:port.</summary>
+    public required string LokiListenAddress { get; init; }
 
     /// <summary>Parses the command line and environment; returns an error message or null.</summary>
     public static string? TryCreate(string[] args, IReadOnlyDictionary<string, string> env, out ServerOptions? options, out bool help, out bool version)
@@ -102,6 +117,21 @@ public sealed record ServerOptions
                 RetentionBytes = retentionBytes,
                 MaintenanceInterval = maintenance,
             },
+            Logs = new LogStoreOptions
+            {
+                Directory = v["storage.logs.path"] is { Length: > 0 } logsPath ? logsPath : Path.Combine(v["storage.tsdb.path"], "logs"),
+                Retention = Duration(v, "storage.logs.retention.time"),
+                RetentionBytes = Bytes(v, "storage.logs.retention.size"),
+                OutOfOrderWindow = Duration(v, "storage.logs.out-of-order-window"),
+                MaxLineBytes = (int)Math.Min(Bytes(v, "logs.max-line-size"), LogStoreOptions.MaxBlockSetting),
+            },
+            LokiLimits = new LokiLimits
+            {
+                MaxLineSize = (int)Math.Min(Bytes(v, "logs.max-line-size"), LogStoreOptions.MaxBlockSetting),
+                RejectOldSamplesMaxAge = Duration(v, "logs.reject-old-samples-max-age"),
+            },
+            MaxLogEntriesPerQuery = (int)Math.Clamp(Int(v, "logs.max-entries-limit-per-query"), 1, 1_000_000),
+            LokiListenAddress = v["web.loki-listen-address"],
             Engine = new EngineOptions
             {
                 LookbackDelta = lookback,
@@ -126,6 +156,9 @@ public sealed record ServerOptions
         PromDuration.TryParse(v[name], out long ms, out _);
         return TimeSpan.FromMilliseconds(ms);
     }
+
+    private static long Bytes(Dictionary<string, string> v, string name) =>
+        FlagParser.TryParseBytes(v[name], out long b) ? b : 0;
 
     private static long Int(Dictionary<string, string> v, string name) =>
         long.Parse(v[name], NumberStyles.Integer, CultureInfo.InvariantCulture);

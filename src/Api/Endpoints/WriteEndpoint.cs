@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using Strata.Api.Http;
 using Strata.Ingest.RemoteWrite;
 
@@ -7,7 +5,7 @@ namespace Strata.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/v1/write</c> (and the Mimir-style alias <c>/api/v1/push</c>): reads the body into a pooled
-/// buffer, hands it to the ingester, and maps the outcome to 204/400/413/415 with the v2
+/// buffer (<see cref="PooledBody"/>), hands it to the ingester, and maps the outcome to 204/400/413/415 with the v2
 /// written-count headers on every answer.
 /// </summary>
 public static class WriteEndpoint
@@ -34,42 +32,14 @@ public static class WriteEndpoint
             return;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(req.ContentLength ?? 64 * 1024, limit) + 1);
-        try
+        using var body = await PooledBody.ReadAsync(req, limit, ctx.RequestAborted);
+        if (body == null)
         {
-            int length = 0;
-            var reader = req.BodyReader;
-            while (true)
-            {
-                var read = await reader.ReadAsync(ctx.RequestAborted);
-                foreach (var segment in read.Buffer)
-                {
-                    if (length + segment.Length > limit)
-                    {
-                        reader.AdvanceTo(read.Buffer.End);
-                        await Respond(ctx, WriteOutcome.Fail(WriteStatus.TooLarge, $"request body exceeds the limit of {limit} bytes"));
-                        return;
-                    }
-                    if (length + segment.Length > buffer.Length)
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(buffer.Length * 2, length + segment.Length), limit + 1));
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    segment.Span.CopyTo(buffer.AsSpan(length));
-                    length += segment.Length;
-                }
-                reader.AdvanceTo(read.Buffer.End);
-                if (read.IsCompleted) break;
-            }
-            var outcome = await ingester.IngestAsync(buffer.AsMemory(0, length), version, ctx.RequestAborted);
-            await Respond(ctx, outcome);
+            await Respond(ctx, WriteOutcome.Fail(WriteStatus.TooLarge, $"request body exceeds the limit of {limit} bytes"));
+            return;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var outcome = await ingester.IngestAsync(body.Memory, version, ctx.RequestAborted);
+        await Respond(ctx, outcome);
     }
 
     private static Task Respond(HttpContext ctx, WriteOutcome outcome)

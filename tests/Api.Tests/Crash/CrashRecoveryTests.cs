@@ -202,49 +202,8 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
-    private Process StartServer(string dir, out string url)
-    {
-        int port = Ports.Free();
-        url = $"http://127.0.0.1:{port}";
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Strata"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
-            $"--web.listen-address=127.0.0.1:{port}", $"--storage.tsdb.path={dir}", "--log.level=warn",
-            "--storage.tsdb.min-block-duration=30m", "--storage.tsdb.maintenance-interval=1s",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        var p = Process.Start(psi)!;
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) output.WriteLine("[strata] " + e.Data); };
-        p.OutputDataReceived += (_, e) => { if (e.Data != null && e.Data.Contains("fail", StringComparison.OrdinalIgnoreCase)) output.WriteLine("[strata] " + e.Data); };
-        p.BeginErrorReadLine();
-        p.BeginOutputReadLine();
-        return p;
-    }
+    private Process StartServer(string dir, out string url) =>
+        StrataProcess.Start(dir, output, out url, "--storage.tsdb.min-block-duration=30m", "--storage.tsdb.maintenance-interval=1s");
 
-    private static async Task WaitReady(HttpClient http, Process p)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(p.HasExited, "the server exited during start-up");
-            try
-            {
-                using var resp = await http.GetAsync("/-/ready");
-                if (resp.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("server not ready after 60 s");
-    }
-
+    private static Task WaitReady(HttpClient http, Process p) => StrataProcess.WaitReady(http, p);
 }
