@@ -33,7 +33,7 @@ public sealed record LogStoreOptions
     /// <summary>Codec of new blocks. Blocks keep the codec they were written with; all are readable.</summary>
     public LogBlockCodec Codec { get; init; } = LogBlockCodec.Deflate;
 
-    /// <summary>Level for <see cref="Codec"/> (Deflate 1–9, Brotli 0–11). 5 is the measured sweet spot for Deflate (FORMAT.md).</summary>
+    /// <summary>Level for <see cref="Codec"/> (Deflate 1–9, Brotli 0–11). 5 is the measured sweet spot for Deflate (FORMAT.md, "Compression").</summary>
     public int CompressionLevel { get; init; } = 5;
 
     /// <summary>

@@ -16,8 +16,8 @@ namespace Strata.Storage.Logs;
 /// <para>Why 4-grams, not trigrams: the literals worth skipping for are ids (request, trace, pod
 /// uids). Hex text has only 4,096 trigrams, and a block of access logs contains nearly all of them,
 /// so a trigram filter skipped only ~91 % of blocks for absent ids at any size; with 4-grams (65,536
-/// hex 4-grams) it skipped 99.8–100 %. Measured on the <c>LogStoreBenchmarks</c> corpus (219 blocks
-/// of 256 KiB, 40 ids and 8 words): 3-grams, 2 KiB: ids 9.2 % false positives, words 5.1 %; 4-grams,
+/// hex 4-grams) it skipped 99.8–100 %. Measured on an earlier version of the <c>LogStoreBenchmarks</c>
+/// corpus (219 blocks of 256 KiB, 40 ids and 8 words, a two-multiply hash): 3-grams, 2 KiB: ids 9.2 % false positives, words 5.1 %; 4-grams,
 /// 2 KiB: ids 0.23 %, words 15 %; 4-grams, 4 KiB: ids 0 %, words 7.4 %.</para>
 /// <para>Why one hash and a dense bitmap: a literal of n bytes tests n − 3 bits, so even a bitmap
 /// half full rejects a 16-byte id with probability 1 − 0.5^13. A classic bloom filter sized for
