@@ -7,6 +7,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using LineFilterOp = Strata.Query.LogQL.LineFilterOp;
 using Strata.Query.LogQL.Pipeline;
 using Strata.Storage.Labels;
 using MatchType = Strata.Storage.Index.MatchType;

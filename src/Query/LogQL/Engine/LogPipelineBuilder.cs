@@ -49,15 +49,7 @@ public static class LogPipelineBuilder
         if (f.Terms.Count == 1 && f.Terms[0].Ip) return LineFilter.Ip(f.Terms[0].Value, f.IsNegative);
         var values = new string[f.Terms.Count];
         for (int i = 0; i < values.Length; i++) values[i] = f.Terms[i].Value;
-        return LineFilter.CreateAny(f.Op switch
-        {
-            Ast.LineFilterOp.Contains => Pipeline.LineFilterOp.Contains,
-            Ast.LineFilterOp.NotContains => Pipeline.LineFilterOp.NotContains,
-            Ast.LineFilterOp.Regex => Pipeline.LineFilterOp.Regex,
-            Ast.LineFilterOp.NotRegex => Pipeline.LineFilterOp.NotRegex,
-            Ast.LineFilterOp.Pattern => Pipeline.LineFilterOp.Pattern,
-            _ => Pipeline.LineFilterOp.NotPattern,
-        }, values);
+        return LineFilter.CreateAny(f.Op, values);
     }
 
     private static LabelFilter LabelFilterOf(Ast.LabelFilterExpr e) => e switch

@@ -1,16 +1,5 @@
 namespace Strata.Query.LogQL.Pipeline;
 
-/// <summary>The line filter operators: <c>|=</c>, <c>!=</c>, <c>|~</c>, <c>!~</c>, <c>|&gt;</c>, <c>!&gt;</c>.</summary>
-public enum LineFilterOp : byte
-{
-    Contains,
-    NotContains,
-    Regex,
-    NotRegex,
-    Pattern,
-    NotPattern,
-}
-
 /// <summary>
 /// A predicate over the raw UTF-8 line. Line filters never touch labels, so the <see cref="Pipeline"/>
 /// runs the leading ones on the bytes from storage before the entry is even copied. The factory picks

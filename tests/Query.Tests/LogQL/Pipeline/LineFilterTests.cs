@@ -1,4 +1,5 @@
 using System.Text;
+using Strata.Query.LogQL;
 using Strata.Query.LogQL.Pipeline;
 
 namespace Strata.Query.Tests.LogQL.Pipeline;

@@ -1,4 +1,5 @@
 using System.Text;
+using LineFilterOp = Strata.Query.LogQL.LineFilterOp;
 using Strata.Query.LogQL.Pipeline;
 using Strata.Storage.Labels;
 using static Strata.Query.Tests.LogQL.Pipeline.PipelineRunner;
