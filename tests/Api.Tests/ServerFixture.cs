@@ -8,7 +8,10 @@ namespace Strata.Api.Tests;
 /// <summary>Starts the real server on 127.0.0.1 with a fresh data directory, as the binary would.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    private string[] _extraArgs = [];
+    private string[] _extraArgs;
+
+    /// <param name="args">Flags added to the defaults (loopback port 0, a fresh data directory).</param>
+    public ServerFixture(params string[] args) => _extraArgs = args;
 
     public StrataServer Server { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -16,7 +19,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public static async Task<ServerFixture> StartAsync(params string[] args)
     {
-        var f = new ServerFixture { _extraArgs = args };
+        var f = new ServerFixture(args);
         await f.InitializeAsync();
         return f;
     }

@@ -38,6 +38,7 @@ public sealed record ServerOptions
         new("storage.logs.out-of-order-window", FlagKind.Duration, "1h", "How far behind a stream's newest entry an entry is still accepted."),
         new("logs.max-line-size", FlagKind.Bytes, "256KB", "Largest accepted log line."),
         new("logs.reject-old-samples-max-age", FlagKind.Duration, "7d", "Reject pushed entries older than this."),
+        new("logs.discover-log-levels", FlagKind.Bool, "true", "Add a detected_level structured-metadata pair to every pushed entry, as Loki does."),
         new("logs.max-entries-limit-per-query", FlagKind.Int, "5000", "Largest limit a log query may ask for."),
         new("query.lookback-delta", FlagKind.Duration, "5m", "How far back an instant selector looks for a sample."),
         new("query.timeout", FlagKind.Duration, "2m", "Maximum time a query may take before being aborted."),
@@ -129,6 +130,7 @@ public sealed record ServerOptions
             {
                 MaxLineSize = (int)Math.Min(Bytes(v, "logs.max-line-size"), LogStoreOptions.MaxBlockSetting),
                 RejectOldSamplesMaxAge = Duration(v, "logs.reject-old-samples-max-age"),
+                DiscoverLogLevels = bool.Parse(v["logs.discover-log-levels"]),
             },
             MaxLogEntriesPerQuery = (int)Math.Clamp(Int(v, "logs.max-entries-limit-per-query"), 1, 1_000_000),
             LokiListenAddress = v["web.loki-listen-address"],

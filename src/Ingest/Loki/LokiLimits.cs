@@ -59,6 +59,12 @@ public sealed record LokiLimits
     /// </summary>
     public IReadOnlyList<string> DiscoverServiceName { get; init; } = DefaultDiscoverServiceName;
 
+    /// <summary>
+    /// <c>discover_log_levels</c>: add a <c>detected_level</c> structured-metadata pair to every entry
+    /// (<see cref="DetectedLevel"/>). Needs <see cref="AllowStructuredMetadata"/>.
+    /// </summary>
+    public bool DiscoverLogLevels { get; init; } = true;
+
     /// <summary>Parsed label strings remembered per decoder (two-way set-associative; rounded up to a power of two).</summary>
     public int LabelCacheSize { get; init; } = 4096;
 

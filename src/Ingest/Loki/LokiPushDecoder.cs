@@ -148,6 +148,7 @@ public sealed partial class LokiPushDecoder
         int kept = 0;
         long accepted = 0;
         int maxLine = _limits.TruncateLongLines ? _limits.MaxLineSize : 0;
+        bool discoverLevels = _limits.DiscoverLogLevels && _limits.AllowStructuredMetadata;
         for (int i = 0; i < span.Length; i++)
         {
             ref var e = ref span[i];
@@ -156,6 +157,8 @@ public sealed partial class LokiPushDecoder
             if (reason == LokiRejectReason.None)
             {
                 accepted += e.Metadata.Length == 0 ? e.Line.Length : EntrySize(e);
+                // After validation, as in Loki: the added pair never counts against metadata limits.
+                if (discoverLevels) e = e with { Metadata = DetectedLevel.Attach(e.Metadata, stream.Level, e.Line.Span) };
                 span[kept++] = e;
             }
             else

@@ -18,6 +18,7 @@ internal sealed class StreamLabels
         Text = text;
         Reason = reason;
         Error = error;
+        Level = labels is null ? null : DetectedLevel.FromLabels(labels);
     }
 
     public byte[] Key { get; }
@@ -30,6 +31,9 @@ internal sealed class StreamLabels
     public string Text { get; }
 
     public LokiRejectReason Reason { get; }
+
+    /// <summary>The <c>detected_level</c> a level-named stream label gives every entry, or null.</summary>
+    public string? Level { get; }
 
     /// <summary>The 400 message for every push of this stream when rejected.</summary>
     public string? Error { get; }

@@ -15,7 +15,9 @@ namespace Strata.Api.Tests.Endpoints;
 /// </summary>
 public class LokiEndpointTests : IAsyncLifetime
 {
-    private readonly ServerFixture _f = new();
+    // Level discovery off: the tables pin pipeline output, and detected_level would be one more label
+    // on every stream. DetectedLevelIsAddedAtPushAndShownAsStructuredMetadata covers it.
+    private readonly ServerFixture _f = new("--logs.discover-log-levels=false");
 
     // Entries sit in the last hour (the default window) at whole milliseconds before now.
     private static readonly long Base = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 30 * 60_000) * 1_000_000;
@@ -141,6 +143,55 @@ public class LokiEndpointTests : IAsyncLifetime
         var result = data.GetProperty("result");
         Assert.Equal(1, result.GetArrayLength());
         Assert.Equal($$$"""[["{{{T(7)}}}","first json line",{}],["{{{T(8)}}}","second json line",{"structuredMetadata":{"trace_id":"abc"}}]]""",
+            result[0].GetProperty("values").GetRawText());
+    }
+
+    [Fact]
+    public async Task DetectedLevelIsAddedAtPushAndShownAsStructuredMetadata()
+    {
+        // Default flags: level discovery is on, as in Loki 3.
+        await using var server = new AsyncDisposer(await ServerFixture.StartAsync());
+        var f = server.Fixture;
+        string json = $$"""
+            {"streams":[
+              {"stream":{"app":"lv"},"values":[
+                ["{{T(1)}}","{\"level\":\"ERROR\",\"msg\":\"boom\"}"],
+                ["{{T(2)}}","ts=1 lvl=wrn msg=slow"],
+                ["{{T(3)}}","plain text without a level"],
+                ["{{T(4)}}","kept as sent",{"detected_level":"Critical"}]]},
+              {"stream":{"app":"lv2","level":"notice"},"values":[["{{T(5)}}","[ERROR] label wins"]]}]}
+            """;
+        var content = new StringContent(json, Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.NoContent, (await f.Client.PostAsync("/loki/api/v1/push", content)).StatusCode);
+
+        // Without categorize-labels, structured metadata joins the stream labels (one stream per level).
+        var resp = await f.Client.GetStringAsync($"/loki/api/v1/query_range?query={Q("{app=~\"lv.*\"}")}&start={T(0)}&end={T(10)}&direction=forward");
+        var streams = new List<string>();
+        foreach (var r in JsonDocument.Parse(resp).RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            var labels = new List<string>();
+            foreach (var p in r.GetProperty("stream").EnumerateObject()) labels.Add($"{p.Name}={p.Value.GetString()}");
+            labels.Sort(StringComparer.Ordinal);
+            streams.Add(string.Join(",", labels) + " x" + r.GetProperty("values").GetArrayLength());
+        }
+        streams.Sort(StringComparer.Ordinal);
+        Assert.Equal(
+        [
+            "app=lv,detected_level=critical,service_name=lv x1",
+            "app=lv,detected_level=error,service_name=lv x1",
+            "app=lv,detected_level=unknown,service_name=lv x1",
+            "app=lv,detected_level=warn,service_name=lv x1",
+            "app=lv2,detected_level=notice,level=notice,service_name=lv2 x1",
+        ], streams);
+
+        // With categorize-labels it travels with each entry, and selectors can filter on it after the stream selector.
+        var req = new HttpRequestMessage(HttpMethod.Get,
+            $"/loki/api/v1/query_range?query={Q("{app=\"lv\"} | detected_level=\"error\"")}&start={T(0)}&end={T(10)}");
+        req.Headers.Add("X-Loki-Response-Encoding-Flags", "categorize-labels");
+        var categorized = JsonDocument.Parse(await (await f.Client.SendAsync(req)).Content.ReadAsStringAsync()).RootElement;
+        var result = categorized.GetProperty("data").GetProperty("result");
+        Assert.Equal(1, result.GetArrayLength());
+        Assert.Equal($$$"""[["{{{T(1)}}}","{\"level\":\"ERROR\",\"msg\":\"boom\"}",{"structuredMetadata":{"detected_level":"error"}}]]""",
             result[0].GetProperty("values").GetRawText());
     }
 

@@ -351,7 +351,7 @@ public class LokiPushDecoderTests
         byte[] raw = [.. req.ToByteArray(), 0x78, 0x05, 0x81, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x95, 0x01, 1, 2, 3, 4];
         using var r = LokiBodies.Decoder().Decode(IronSnappy.Snappy.Encode(raw), null, null);
         Assert.Equal(LokiPushStatus.Ok, r.Status);
-        Assert.Equal([new Label("k", "v")], r.Streams[0].Entries[0].Metadata);
+        Assert.Equal([new Label("k", "v"), new Label("detected_level", "unknown")], r.Streams[0].Entries[0].Metadata);
     }
 
     [Fact]
@@ -431,11 +431,11 @@ public class LokiPushDecoderTests
             status: Ok
             accepted: 4 entries, 32 bytes
             stream {app="legacy", env="dev", service_name="legacy"}
-              1700000000123456789 "first"
-              1700000000000000000 "offset \"quoted\""
-              1700000001000000000 "late ts"
+              1700000000123456789 "first" {detected_level="unknown"}
+              1700000000000000000 "offset \"quoted\"" {detected_level="unknown"}
+              1700000001000000000 "late ts" {detected_level="unknown"}
             stream {app="legacy", env="dev", service_name="legacy"}
-              1700000002500000000 "again"
+              1700000002500000000 "again" {detected_level="unknown"}
 
             """.ReplaceLineEndings("\n"), LokiBodies.Render(r));
 
