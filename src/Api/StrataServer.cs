@@ -102,7 +102,7 @@ public sealed class StrataServer : IAsyncDisposable
         var ingester = new RemoteWriteIngester(db, metadataStore, options.Ingest, clock);
         var engine = new PromQLEngine(db, options.Engine);
         var seriesMetadata = new SeriesMetadata(db);
-        var metrics = new SelfMetrics(db, ingester);
+        var metrics = new SelfMetrics(db, ingester, pushDecoder.Totals, logs.Metrics);
         var server = new StrataServer(app, db, logs);
 
         app.UseResponseCompression();

@@ -8,10 +8,8 @@ namespace Strata.Api.Tests;
 /// <summary>Starts the real server on 127.0.0.1 with a fresh data directory, as the binary would.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    private string[] _extraArgs;
-
-    /// <param name="args">Flags added to the defaults (loopback port 0, a fresh data directory).</param>
-    public ServerFixture(params string[] args) => _extraArgs = args;
+    /// <summary>Flags added to the defaults (loopback port 0, a fresh data directory).</summary>
+    public string[] Args { get; init; } = [];
 
     public StrataServer Server { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -19,14 +17,14 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public static async Task<ServerFixture> StartAsync(params string[] args)
     {
-        var f = new ServerFixture(args);
+        var f = new ServerFixture { Args = args };
         await f.InitializeAsync();
         return f;
     }
 
     public async Task InitializeAsync()
     {
-        string[] args = ["--web.listen-address=127.0.0.1:0", "--storage.tsdb.path", DataDir, "--log.level=warn", .. _extraArgs];
+        string[] args = ["--web.listen-address=127.0.0.1:0", "--storage.tsdb.path", DataDir, "--log.level=warn", .. Args];
         string? error = ServerOptions.TryCreate(args, new Dictionary<string, string>(), out var options, out _, out _);
         if (error != null) throw new InvalidOperationException(error);
         Server = await StrataServer.CreateAsync(options!);

@@ -31,6 +31,7 @@ public sealed partial class LokiPushDecoder
     private readonly StreamLabelsCache _protoLabels;
     private readonly StreamLabelsCache _jsonLabels;
     private readonly MetadataNames _metadataNames = new(1024);
+    private readonly LokiPushTotals _totals = new();
 
     public LokiPushDecoder(LokiLimits limits, TimeProvider clock)
     {
@@ -53,6 +54,16 @@ public sealed partial class LokiPushDecoder
     /// <param name="contentType">The Content-Type header (parameters ignored), or null.</param>
     /// <param name="contentEncoding">The Content-Encoding header, or null.</param>
     public LokiPushResult Decode(ReadOnlyMemory<byte> body, string? contentType, string? contentEncoding)
+    {
+        var result = DecodeBody(body, contentType, contentEncoding);
+        _totals.Record(result);
+        return result;
+    }
+
+    /// <summary>Running totals of what pushes brought (for <c>/metrics</c>).</summary>
+    public LokiPushTotals Totals => _totals;
+
+    private LokiPushResult DecodeBody(ReadOnlyMemory<byte> body, string? contentType, string? contentEncoding)
     {
         var result = new LokiPushResult();
         var encoding = ParseEncoding(contentEncoding);

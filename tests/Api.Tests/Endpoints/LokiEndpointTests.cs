@@ -17,7 +17,7 @@ public class LokiEndpointTests : IAsyncLifetime
 {
     // Level discovery off: the tables pin pipeline output, and detected_level would be one more label
     // on every stream. DetectedLevelIsAddedAtPushAndShownAsStructuredMetadata covers it.
-    private readonly ServerFixture _f = new("--logs.discover-log-levels=false");
+    private readonly ServerFixture _f = new() { Args = ["--logs.discover-log-levels=false"] };
 
     // Entries sit in the last hour (the default window) at whole milliseconds before now.
     private static readonly long Base = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 30 * 60_000) * 1_000_000;
@@ -208,6 +208,34 @@ public class LokiEndpointTests : IAsyncLifetime
         Assert.StartsWith("text/plain", resp.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(await resp.Content.ReadAsStringAsync()));
         Assert.Contains("PANIC", await Lines("{app=\"api\"}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MetricsCountPushedDiscardedAndStoredEntries()
+    {
+        var req = new PushRequest();
+        req.Streams.Add(Stream("{app=\"big\"}", (T(1), "small line"), (T(2), new string('x', 300 * 1024)), (T(3), "another")));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Push(IronSnappy.Snappy.Encode(req.ToByteArray()), "application/x-protobuf")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Push("not snappy"u8.ToArray(), "application/x-protobuf")).StatusCode);
+
+        var text = await _f.Client.GetStringAsync("/metrics");
+        double Value(string series)
+        {
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith(series + " ", StringComparison.Ordinal))
+                    return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            throw new Xunit.Sdk.XunitException($"{series} not in /metrics:\n{text}");
+        }
+        // 7 entries from InitializeAsync, 2 of the 3 here; the long line is discarded, the bad body refused whole.
+        Assert.Equal(9, Value("strata_logs_push_entries_total"));
+        Assert.Equal(1, Value("strata_logs_discarded_entries_total{reason=\"line_too_long\"}"));
+        Assert.Equal(300 * 1024, Value("strata_logs_discarded_bytes_total{reason=\"line_too_long\"}"));
+        Assert.Equal(0, Value("strata_logs_discarded_entries_total{reason=\"greater_than_max_sample_age\"}"));
+        Assert.Equal(1, Value("strata_logs_push_refused_requests_total"));
+        Assert.Equal(9, Value("strata_logs_entries_appended_total"));
+        Assert.Equal(3, Value("strata_logs_streams"));
     }
 
     [Fact]
